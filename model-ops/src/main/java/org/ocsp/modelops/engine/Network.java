@@ -1,0 +1,105 @@
+package org.ocsp.modelops.engine;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ocsp.modelops.graph.Checks;
+import org.ocsp.modelops.graph.LayerId;
+import org.ocsp.modelops.graph.NetworkGraph;
+
+/**
+ * A graph bound to its parameters and to preallocated buffers: forward, backward, nothing
+ * allocated per step. Owns the activation arena, not the parameters.
+ *
+ * <pre>{@code
+ * try (Network net = new Network(graph, params, 128)) {
+ *     INDArray x = net.input(128);           // fill in place
+ *     INDArray logits = net.forward(128, true);
+ *     loss.compute(logits, labels, net.outputGradient(128));
+ *     net.backward(128);                     // gradients now in params.flatGradients()
+ * }
+ * }</pre>
+ */
+public final class Network implements AutoCloseable {
+    private final NetworkGraph graph;
+    private final ParameterStore params;
+    private final int maxBatch;
+    private final ExecutionPlan.Arena arena;
+    private final Map<Integer, ExecutionPlan> plans = new HashMap<>();
+    private Map<LayerId, INDArray> channelMasks = Map.of();
+
+    public Network(NetworkGraph graph, ParameterStore params, int maxBatch) {
+        Checks.positive("maxBatch", maxBatch);
+        this.graph = graph;
+        this.params = params;
+        this.maxBatch = maxBatch;
+        this.arena = new ExecutionPlan.Arena(graph, maxBatch, params.dataType());
+    }
+
+    public NetworkGraph graph() {
+        return graph;
+    }
+
+    public ParameterStore params() {
+        return params;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    private ExecutionPlan plan(int batch) {
+        Checks.checkArgument(batch >= 1 && batch <= maxBatch,
+                "Invalid batch size " + batch + ": this network was built for 1.." + maxBatch);
+        return plans.computeIfAbsent(batch, b -> {
+            ExecutionPlan p = new ExecutionPlan(graph, params, arena, b);
+            channelMasks.forEach(p::setChannelMask);
+            return p;
+        });
+    }
+
+    /** The input buffer for a batch of this size, [N, C, H, W]; write the batch into it. */
+    public INDArray input(int batch) {
+        return plan(batch).input();
+    }
+
+    /** Runs the network on whatever is in {@link #input(int)}; returns the logits buffer. */
+    public INDArray forward(int batch, boolean training) {
+        ExecutionPlan p = plan(batch);
+        p.forward(training);
+        return p.output();
+    }
+
+    /** Where the loss writes dL/dlogits before {@link #backward(int)}. */
+    public INDArray outputGradient(int batch) {
+        return plan(batch).outputGradient();
+    }
+
+    /** Back-propagates the output gradient; parameter gradients are overwritten. */
+    public void backward(int batch) {
+        plan(batch).backward();
+    }
+
+    /** The activation buffer of a layer after the last forward pass (for tests and saliency). */
+    public INDArray activation(int batch, LayerId id) {
+        return plan(batch).activation(id);
+    }
+
+    /**
+     * Forces channels of layer outputs to zero where the mask is 0 (vectors of length C per
+     * layer). Used to check that surgery equals masking; forward only.
+     */
+    public void setChannelMasks(Map<LayerId, INDArray> masks) {
+        this.channelMasks = Map.copyOf(masks);
+        for (ExecutionPlan p : plans.values()) {
+            p.clearChannelMasks();
+            masks.forEach(p::setChannelMask);
+        }
+    }
+
+    @Override
+    public void close() {
+        plans.clear();
+        arena.close();
+    }
+}

@@ -1,0 +1,58 @@
+package org.ocsp.modelops.train;
+
+import java.util.Arrays;
+
+/**
+ * Learning rate as a function of the global iteration (stepped per iteration, as the
+ * reference does). Position survives surgery: the caller keeps the iteration counter.
+ *
+ * <pre>{@code
+ * LearningRateSchedule s = LearningRateSchedule.cosine(0.1, 0.0, epochs * itersPerEpoch);
+ * double lr = s.lr(it);
+ * }</pre>
+ */
+public interface LearningRateSchedule {
+    double lr(long iteration);
+
+    static LearningRateSchedule constant(double lr) {
+        return it -> lr;
+    }
+
+    /** Cosine from base to min over total iterations, then min. */
+    static LearningRateSchedule cosine(double base, double min, long total) {
+        check(total);
+        return it -> it >= total ? min : min + (base - min) * 0.5 * (1 + Math.cos(Math.PI * it / total));
+    }
+
+    /** Linear from base to end over total iterations, then end. */
+    static LearningRateSchedule linear(double base, double end, long total) {
+        check(total);
+        return it -> it >= total ? end : base + (end - base) * ((double) it / total);
+    }
+
+    /** base * gamma^k where k = number of milestones (iterations) already reached. */
+    static LearningRateSchedule multiStep(double base, long[] milestones, double gamma) {
+        long[] m = milestones.clone();
+        Arrays.sort(m);
+        return it -> {
+            int k = 0;
+            while (k < m.length && it >= m[k]) {
+                k++;
+            }
+            return base * Math.pow(gamma, k);
+        };
+    }
+
+    /** The reference's CIFAR schedule: x0.2 at 30/60/80/90% of the run. */
+    static LearningRateSchedule cifarMultiStep(double base, long total) {
+        check(total);
+        return multiStep(base, new long[] {Math.round(total * 0.3), Math.round(total * 0.6), Math.round(total * 0.8),
+            Math.round(total * 0.9)}, 0.2);
+    }
+
+    private static void check(long total) {
+        if (total <= 0) {
+            throw new IllegalArgumentException("Invalid value " + total + " for configuration total iterations: must be > 0");
+        }
+    }
+}
