@@ -1,0 +1,25 @@
+package org.ocsp.modelops.saliency;
+
+import java.util.function.ToDoubleFunction;
+import org.ocsp.modelops.graph.NetworkGraph;
+
+/** The selectable saliency measures; the reference's default is cost-aware L2. */
+public enum SaliencyKind {
+    L2, TAYLOR, BN_SCALE;
+
+    /** The measure with the reference's cost-aware factor applied. */
+    public SaliencyMeasure measure(NetworkGraph graph, ToDoubleFunction<NetworkGraph> flops) {
+        SaliencyMeasure base;
+        switch (this) {
+            case TAYLOR:
+                base = new TaylorSaliency();
+                break;
+            case BN_SCALE:
+                base = new BnScaleSaliency();
+                break;
+            default:
+                base = new L2GroupSaliency();
+        }
+        return new CostAwareSaliency(base, graph, flops);
+    }
+}
