@@ -1,0 +1,15 @@
+package org.ocsp.modelops.stability;
+
+/**
+ * Why the tracker chose the current epoch as t* (prune at its end).
+ *
+ * <pre>{@code
+ * decision.pruneReason().ifPresent(r -> log.info("pruning at end of epoch {} ({})", decision.epoch(), r));
+ * }</pre>
+ */
+public enum PruneReason {
+    /** J_avg(t) >= tau: the sub-network is stable. */
+    TAU_REACHED,
+    /** The configured hard-cap epoch was reached before J_avg reached tau. */
+    HARD_CAP
+}

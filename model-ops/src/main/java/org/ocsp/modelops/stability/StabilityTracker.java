@@ -1,0 +1,250 @@
+package org.ocsp.modelops.stability;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+import org.ocsp.modelops.selection.SubnetworkMask;
+
+/**
+ * Mutable per-run working state of the stability-driven sub-network search: decides, at the start
+ * of every epoch, whether to search, whether and how hard to penalise, and when to prune.
+ *
+ * <pre>{@code
+ * StabilityTracker tracker = StabilityTracker.start(StabilityConfig.defaults());
+ * for (int epoch = 0; epoch < epochs; epoch++) {
+ *     EpochDecision d = tracker.step(epoch, () -> search.subnetwork(model)); // weights after epoch-1
+ *     train(epoch, d);
+ *     if (d.pruneAtEndOfEpoch()) { model = surgery.prune(model, d.mask().get()); }
+ * }
+ * checkpoint(StabilityStateSerializer.toBytes(tracker.snapshot()));
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * {@link #step} is called once at the START of each epoch t = 0, 1, 2, ... in order, without gaps
+ * (otherwise {@link IllegalStateException}). The candidate M_t is the sub-network computed from the
+ * weights after epoch t-1.
+ * <ul>
+ *   <li><b>DENSE</b> (t &lt; monitorStart): the candidate supplier is not called, nothing is recorded.</li>
+ *   <li><b>Monitoring</b> (t &gt;= monitorStart, before t*): M_t is recorded.
+ *     s_t = average over groups of Jaccard(M_{t-lag}, M_t) if M_{t-lag} was recorded, else 0.
+ *     J_avg(t) = (s_{t-window+1} + ... + s_t) / min(window, t + 1), where s_u = 0 for u &lt; monitorStart.
+ *     So J_avg is the mean of the last {@code window} s values with early zeros included; while fewer
+ *     than {@code window} epochs have passed (t + 1 &lt; window) it is the mean of the t + 1 values
+ *     present, which is the reference's {@code running_average}. It differs from padding with zeros
+ *     only when a non-zero s appears before epoch window - 1 (never with the defaults).</li>
+ *   <li><b>Regularisation start</b> r: FIXED, the first monitoring epoch with t &gt; slStart + 1;
+ *     AUTOMATIC, the first epoch t &gt; 3 with J_avg(t) - J_avg(t-2) &lt;= plateauEps, where both
+ *     J_avg values must exist (t - 2 &gt;= monitorStart). Once active it stays active until t*.</li>
+ *   <li><b>lambda</b> at epoch t &gt;= r: lambdaStart + floor((t - r) / lambdaInterval) * lambdaDelta,
+ *     no upper cap. {@code lambdaChanged} is true at r and at every later interval boundary. (The
+ *     reference adds the first delta already at r, with the interval counted from epoch 0.)</li>
+ *   <li><b>t*</b>: the first monitoring epoch with J_avg(t) &gt;= tau (TAU_REACHED), else the epoch
+ *     t == hardCap (HARD_CAP; TAU_REACHED wins if both hold). M_t is frozen: the caller trains epoch
+ *     t (with the penalty, if active) and prunes with M_t at its end.</li>
+ *   <li><b>PRUNED</b> (t &gt; t*): no masks, s or lambda; the supplier is not called.</li>
+ * </ul>
+ * A step that throws (bad epoch, bad mask) leaves the tracker unchanged.
+ */
+public final class StabilityTracker {
+    private final StabilityConfig config;
+    private final Map<String, Integer> groupWidths;
+    private final ArrayDeque<RecordedMask> masks = new ArrayDeque<>();
+    private final ArrayDeque<Double> similarities = new ArrayDeque<>();
+    private final ArrayDeque<Double> stabilityScores = new ArrayDeque<>();
+    private int nextEpoch;
+    private OptionalInt regularizationStart = OptionalInt.empty();
+    private Optional<EpochDecision> lastDecision = Optional.empty();
+    private Optional<PruneEvent> pruneEvent = Optional.empty();
+
+    private StabilityTracker(StabilityConfig config, StabilityState state) {
+        this.config = config;
+        this.groupWidths = state.groupWidths();
+        this.nextEpoch = state.nextEpoch();
+        this.masks.addAll(state.recentMasks());
+        this.similarities.addAll(state.recentSimilarities());
+        this.stabilityScores.addAll(state.recentStabilityScores());
+        this.regularizationStart = state.regularizationStart();
+        this.lastDecision = state.lastDecision();
+        this.pruneEvent = state.pruneEvent();
+    }
+
+    /** A fresh tracker with unweighted Jaccard averaging. */
+    public static StabilityTracker start(StabilityConfig config) {
+        return start(config, Map.of());
+    }
+
+    /**
+     * A fresh tracker. {@code groupWidths} (original channel count per group id, in graph order) is
+     * required for {@link JaccardAveraging#WEIGHTED}; when given, every candidate is checked against it.
+     */
+    public static StabilityTracker start(StabilityConfig config, Map<String, Integer> groupWidths) {
+        return restore(config, StabilityState.initial(new LinkedHashMap<>(groupWidths)));
+    }
+
+    /**
+     * Continues a run from a snapshot; later decisions equal those of the uninterrupted run.
+     *
+     * @throws IllegalArgumentException if the state does not fit the configuration (for example it
+     *     was written with a different lag, window or monitorStart)
+     */
+    public static StabilityTracker restore(StabilityConfig config, StabilityState state) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(state, "state");
+        StateConsistency.check(config, state);
+        return new StabilityTracker(config, state);
+    }
+
+    /**
+     * Decides epoch {@code epoch}. The supplier is called once, and only in monitoring epochs.
+     *
+     * @throws IllegalStateException if {@code epoch} is not the next expected epoch
+     * @throws IllegalArgumentException if the candidate's groups do not match earlier masks or widths
+     */
+    public EpochDecision step(int epoch, Supplier<SubnetworkMask> candidate) {
+        Objects.requireNonNull(candidate, "candidate");
+        if (epoch != nextEpoch) {
+            throw new IllegalStateException("Expected epoch " + nextEpoch + " but got epoch " + epoch
+                    + ": epochs must be stepped once each, in order, without gaps");
+        }
+        EpochDecision decision;
+        if (pruneEvent.isPresent()) {
+            decision = EpochDecision.pruned(epoch);
+        } else if (epoch < config.monitorStart()) {
+            decision = EpochDecision.dense(epoch);
+        } else {
+            decision = monitor(epoch, candidate.get());
+        }
+        nextEpoch = Math.addExact(epoch, 1);
+        lastDecision = Optional.of(decision);
+        return decision;
+    }
+
+    private EpochDecision monitor(int t, SubnetworkMask mask) {
+        checkCandidate(t, mask);
+        Optional<SubnetworkMask> older = maskOfEpoch((long) t - config.lag());
+        Map<String, Double> perGroup = older.isPresent() ? Jaccard.perGroup(older.get(), mask) : Map.of();
+        double s = older.isPresent() ? Jaccard.average(perGroup, config.jaccardAveraging(), groupWidths) : 0.0;
+
+        ArrayDeque<Double> window = new ArrayDeque<>(similarities);
+        appendBounded(window, s, config.window());
+        double sum = 0.0;
+        for (double v : window) {
+            sum += v;
+        }
+        // Epochs before monitorStart count as s = 0; before `window` epochs exist, divide by those present.
+        double stability = sum / Math.min(config.window(), (long) t + 1);
+        OptionalDouble twoEarlier = stabilityScores.size() == 2
+                ? OptionalDouble.of(stabilityScores.peekFirst()) : OptionalDouble.empty();
+
+        boolean startedNow = regularizationStart.isEmpty()
+                && RegularizationSchedule.startsAt(config, t, stability, twoEarlier);
+        OptionalInt r = startedNow ? OptionalInt.of(t) : regularizationStart;
+        boolean active = r.isPresent();
+        OptionalDouble lambda = active
+                ? OptionalDouble.of(RegularizationSchedule.lambda(config, r.getAsInt(), t)) : OptionalDouble.empty();
+        boolean lambdaChanged = active && RegularizationSchedule.lambdaChangesAt(config, r.getAsInt(), t);
+        Optional<PruneReason> reason = pruneReason(t, stability);
+
+        EpochDecision decision = new EpochDecision(t, active ? Phase.REGULARIZING : Phase.MONITORING,
+                Optional.of(mask), perGroup, OptionalDouble.of(s), OptionalDouble.of(stability), active, startedNow,
+                lambda, lambdaChanged, reason);
+
+        // Commit only after everything above succeeded, so a failing step changes nothing.
+        regularizationStart = r;
+        if (reason.isPresent()) {
+            pruneEvent = Optional.of(new PruneEvent(t, reason.get(), mask));
+            masks.clear();
+            similarities.clear();
+            stabilityScores.clear();
+        } else {
+            appendBounded(masks, new RecordedMask(t, mask), config.lag());
+            similarities.clear();
+            similarities.addAll(window);
+            appendBounded(stabilityScores, stability, RegularizationSchedule.AUTOMATIC_PLATEAU_DISTANCE);
+        }
+        return decision;
+    }
+
+    private Optional<PruneReason> pruneReason(int t, double stability) {
+        if (stability >= config.tau()) {
+            return Optional.of(PruneReason.TAU_REACHED);
+        }
+        OptionalInt cap = config.hardCap();
+        return cap.isPresent() && cap.getAsInt() == t ? Optional.of(PruneReason.HARD_CAP) : Optional.empty();
+    }
+
+    private Optional<SubnetworkMask> maskOfEpoch(long epoch) {
+        RecordedMask oldest = masks.peekFirst();
+        return oldest != null && oldest.epoch() == epoch ? Optional.of(oldest.mask()) : Optional.empty();
+    }
+
+    private void checkCandidate(int t, SubnetworkMask mask) {
+        if (mask == null) {
+            throw new NullPointerException("Candidate supplier returned null for epoch " + t);
+        }
+        if (mask.groupIds().isEmpty()) {
+            throw new IllegalArgumentException("Candidate mask for epoch " + t + " has no groups");
+        }
+        try {
+            if (!masks.isEmpty()) {
+                Jaccard.requireSameGroups(masks.peekLast().mask().groupIds(), mask.groupIds());
+            }
+            if (!groupWidths.isEmpty()) {
+                Jaccard.requireSameGroups(groupWidths.keySet(), mask.groupIds());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Candidate mask for epoch " + t + " does not fit earlier masks or "
+                    + "group widths: " + e.getMessage(), e);
+        }
+        groupWidths.forEach((group, width) -> {
+            int[] kept = mask.kept(group);
+            if (kept.length > 0 && kept[kept.length - 1] >= width) {
+                throw new IllegalArgumentException("Candidate mask for epoch " + t + " keeps channel "
+                        + kept[kept.length - 1] + " of group '" + group + "', which has only " + width + " channels");
+            }
+        });
+    }
+
+    private static <T> void appendBounded(ArrayDeque<T> deque, T value, int capacity) {
+        deque.addLast(value);
+        while (deque.size() > capacity) {
+            deque.removeFirst();
+        }
+    }
+
+    /** The epoch the next {@link #step} call must be for. */
+    public int nextEpoch() {
+        return nextEpoch;
+    }
+
+    /** The decision in force for epoch {@code nextEpoch() - 1}; survives snapshot and restore. */
+    public Optional<EpochDecision> lastDecision() {
+        return lastDecision;
+    }
+
+    /** t*, its reason and the frozen mask, once chosen. */
+    public Optional<PruneEvent> pruneEvent() {
+        return pruneEvent;
+    }
+
+    public StabilityConfig config() {
+        return config;
+    }
+
+    /** An immutable copy of the working state, for checkpoints. */
+    public StabilityState snapshot() {
+        return new StabilityState(nextEpoch, groupWidths, masks.stream().toList(), similarities.stream().toList(),
+                stabilityScores.stream().toList(), regularizationStart, lastDecision, pruneEvent);
+    }
+
+    @Override
+    public String toString() {
+        return "StabilityTracker{nextEpoch=" + nextEpoch + ", regularizationStart=" + regularizationStart
+                + ", pruneEvent=" + pruneEvent.map(e -> e.epoch() + "/" + e.reason()).orElse("none") + "}";
+    }
+}
