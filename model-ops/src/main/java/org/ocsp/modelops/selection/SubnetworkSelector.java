@@ -82,8 +82,7 @@ public final class SubnetworkSelector {
             }
         }
         int best = lo;
-        if (lo > 0 && (lo == candidates.size()
-                || Math.abs(reduction(candidates, lo - 1) - targetReduction) <= Math.abs(reduction(candidates, lo) - targetReduction))) {
+        if (lo > 0 && Math.abs(reduction(candidates, lo - 1) - targetReduction) <= Math.abs(reduction(candidates, lo) - targetReduction)) {
             best = lo - 1;
         }
         return new Selection(mask(candidates, best), denseFlops, flopsOf(candidates, best), best);
