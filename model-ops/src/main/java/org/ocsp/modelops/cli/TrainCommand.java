@@ -1,0 +1,257 @@
+package org.ocsp.modelops.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.data.BatchSequence;
+import org.ocsp.modelops.data.DatasetSplits;
+import org.ocsp.modelops.data.FashionMnist;
+import org.ocsp.modelops.data.NoAugmentation;
+import org.ocsp.modelops.data.RandomCropFlip;
+import org.ocsp.modelops.data.Split;
+import org.ocsp.modelops.graph.LayerSpec;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.saliency.SaliencyKind;
+import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.modelops.stability.RegularizationStartMode;
+import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.train.EpochListener;
+import org.ocsp.modelops.train.EpochReport;
+import org.ocsp.modelops.train.LearningRateSchedule;
+import org.ocsp.modelops.train.PruningLoop;
+import org.ocsp.modelops.train.SgdConfig;
+import org.ocsp.modelops.train.StepResult;
+import org.ocsp.modelops.train.TrainingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code model-ops train}: the complete one-cycle OCSPruner on Fashion-MNIST IDX files, offline. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train from scratch and prune once the sub-network is stable (OCSPruner), or train the dense "
+                + "baseline with --no-prune.")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "Fashion-MNIST IDX directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir = FashionMnist.DEFAULT_DIR;
+
+    @Option(names = "--arch", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = ArchitectureNames.class)
+    String arch = "fashion-vgg";
+
+    @Option(names = "--epochs", description = "Planned epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = 30;
+
+    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--train-subset", description = "Use only the first N training images (default: all).")
+    Integer trainSubset;
+
+    @Option(names = "--test-subset", description = "Use only the first N test images (default: all).")
+    Integer testSubset;
+
+    @Option(names = "--augment", description = "Random crop (padding 2) and horizontal flip (default: ${DEFAULT-VALUE}).")
+    boolean augment = true;
+
+    @Option(names = "--lr", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    double lr = 0.1;
+
+    @Option(names = "--schedule", description = "Learning-rate schedule per iteration: ${COMPLETION-CANDIDATES} "
+            + "(default: ${DEFAULT-VALUE}).")
+    Schedule schedule = Schedule.COSINE;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum = 0.9;
+
+    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (default: ${DEFAULT-VALUE}).")
+    boolean nesterov = true;
+
+    @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay = 5e-4;
+
+    @Option(names = "--seed", description = "Seed for initialisation, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--target", description = "FLOPs reduction target in (0,1) (default: ${DEFAULT-VALUE}).")
+    double target = 0.5;
+
+    @Option(names = "--no-prune", description = "Train the dense baseline only.")
+    boolean noPrune;
+
+    @Option(names = "--saliency", description = "Channel saliency: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    SaliencyKind saliency = SaliencyKind.L2;
+
+    @Option(names = "--monitor-start", description = "First epoch a sub-network is computed (default: ${DEFAULT-VALUE}).")
+    int monitorStart = StabilityConfig.DEFAULT_MONITOR_START;
+
+    @Option(names = "--tau", description = "Stability threshold on J_avg (default: ${DEFAULT-VALUE}).")
+    double tau = StabilityConfig.DEFAULT_TAU;
+
+    @Option(names = "--reg-start", description = "Regularisation start: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    RegularizationStartMode regStart = StabilityConfig.DEFAULT_REGULARIZATION_START;
+
+    @Option(names = "--sl-start", description = "FIXED start: regularise when epoch > slStart + 1 (default: ${DEFAULT-VALUE}).")
+    int slStart = StabilityConfig.DEFAULT_SL_START;
+
+    @Option(names = "--plateau-eps", description = "AUTOMATIC start: plateau threshold (default: ${DEFAULT-VALUE}).")
+    double plateauEps = StabilityConfig.DEFAULT_PLATEAU_EPS;
+
+    @Option(names = "--lambda-start", description = "Initial penalty (default: ${DEFAULT-VALUE}).")
+    double lambdaStart = StabilityConfig.DEFAULT_LAMBDA_START;
+
+    @Option(names = "--lambda-delta", description = "Penalty increase per interval (default: ${DEFAULT-VALUE}).")
+    double lambdaDelta = StabilityConfig.DEFAULT_LAMBDA_DELTA;
+
+    @Option(names = "--lambda-interval", description = "Epochs between penalty increases (default: ${DEFAULT-VALUE}).")
+    int lambdaInterval = StabilityConfig.DEFAULT_LAMBDA_INTERVAL;
+
+    @Option(names = "--hard-cap", description = "Prune at this epoch at the latest (default: none).")
+    Integer hardCap;
+
+    @Option(names = "--out", description = "Where to save the final model (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("runs", "model-ops", "model.ocsp");
+
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar per epoch (default: ${DEFAULT-VALUE}).")
+    boolean progress = true;
+
+    enum Schedule { COSINE, MULTI_STEP, LINEAR }
+
+    static final class ArchitectureNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Architectures.names().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream o = System.out;
+        DatasetSplits data = FashionMnist.load(dataDir);
+        if (trainSubset != null || testSubset != null) {
+            data = data.first(trainSubset == null ? data.train().size() : trainSubset,
+                    testSubset == null ? data.test().size() : testSubset);
+        }
+        BatchSequence seq = BatchSequence.builder()
+                .setData(data)
+                .setNormalization(FashionMnist.NORMALIZATION)
+                .setBatchSize(batchSize)
+                .setSeed(seed)
+                .optAugmentation(augment ? new RandomCropFlip(2) : new NoAugmentation())
+                .build();
+        NetworkGraph graph = Architectures.byName(arch, data.numClasses(),
+                new LayerSpec.Input(data.channels(), data.height(), data.width()));
+        long total = (long) epochs * seq.batchCount(Split.TRAIN);
+        LearningRateSchedule lrs = switch0(total);
+        TrainingSettings settings = new TrainingSettings(batchSize, seed, new SgdConfig(momentum, nesterov, weightDecay), lrs,
+                saliency);
+        StabilityConfig.Builder sb = StabilityConfig.builder()
+                .optMonitorStart(monitorStart).optTau(tau).optRegularizationStart(regStart).optSlStart(slStart)
+                .optPlateauEps(plateauEps).optLambdaStart(lambdaStart).optLambdaDelta(lambdaDelta)
+                .optLambdaInterval(lambdaInterval);
+        if (hardCap != null) {
+            sb.optHardCap(hardCap);
+        }
+        StabilityConfig stability = sb.build();
+        o.printf(Locale.ROOT, "model-ops train: %s on %s (%d train / %d test images), %d epochs x %d batches, target %.0f%% FLOPs "
+                        + "reduction%s, seed %d%n", arch, dataDir, data.train().size(), data.test().size(), epochs,
+                seq.batchCount(Split.TRAIN), target * 100, noPrune ? " (--no-prune: dense baseline)" : "", seed);
+        PruningLoop loop = new PruningLoop(graph, settings, stability, target, PruningLimit.reference(), !noPrune);
+        ConsoleListener listener = new ConsoleListener(o, progress);
+        List<EpochReport> reports = loop.run(seq, epochs, listener);
+        try (var session = loop.session()) {
+            EpochReport first = reports.get(0);
+            EpochReport last = reports.get(reports.size() - 1);
+            long denseFlops = reports.stream().mapToLong(EpochReport::flops).max().orElse(first.flops());
+            long denseParams = reports.stream().mapToLong(EpochReport::params).max().orElse(first.params());
+            o.println();
+            listener.startOfRegularization().ifPresentOrElse(e -> o.println("t_sl-start = epoch " + e),
+                    () -> o.println("t_sl-start = (regularisation never started)"));
+            reports.stream().filter(r -> r.pruning().isPresent()).findFirst().ifPresentOrElse(
+                    r -> o.println("t* = epoch " + r.epoch() + " (" + r.decision().pruneReason().orElseThrow() + ")"),
+                    () -> o.println("t* = (not reached)"));
+            o.printf(Locale.ROOT, "final: test accuracy %.2f%%, train accuracy %.2f%%, FLOPs %.2f M (%.1f%% reduction), "
+                            + "params %.3f M (%.1f%% reduction)%n", last.testAccuracy() * 100, last.trainAccuracy() * 100,
+                    last.flops() / 1e6, 100.0 * (1 - (double) last.flops() / denseFlops), last.params() / 1e6,
+                    100.0 * (1 - (double) last.params() / denseParams));
+            String sha = session.save(out);
+            o.println("model saved to " + out + " (sha256 " + sha + ")");
+        }
+        return 0;
+    }
+
+    private LearningRateSchedule switch0(long total) {
+        switch (schedule) {
+            case MULTI_STEP:
+                return LearningRateSchedule.cifarMultiStep(lr, total);
+            case LINEAR:
+                return LearningRateSchedule.linear(lr, 0, total);
+            default:
+                return LearningRateSchedule.cosine(lr, 0, total);
+        }
+    }
+
+    /** Progress bar during an epoch, one line per epoch after it. */
+    static final class ConsoleListener implements EpochListener {
+        private final PrintStream out;
+        private final boolean progress;
+        private ProgressBar bar;
+        private Integer regStart;
+
+        ConsoleListener(PrintStream out, boolean progress) {
+            this.out = out;
+            this.progress = progress;
+        }
+
+        java.util.Optional<Integer> startOfRegularization() {
+            return java.util.Optional.ofNullable(regStart);
+        }
+
+        @Override
+        public void onDecision(EpochDecision d) {
+            if (d.regularizationStartedNow()) {
+                regStart = d.epoch();
+            }
+        }
+
+        @Override
+        public void onBatch(int epoch, Split split, int index, int count, StepResult r) {
+            if (!progress) {
+                return;
+            }
+            if (split == Split.TRAIN && index == 0) {
+                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(count)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+            }
+            if (split == Split.TRAIN && bar != null) {
+                bar.step();
+                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f", r.loss()));
+                if (index == count - 1) {
+                    bar.close();
+                    bar = null;
+                }
+            }
+        }
+
+        @Override
+        public void onEpoch(EpochReport r) {
+            EpochDecision d = r.decision();
+            out.printf(Locale.ROOT, "epoch %3d %-12s loss %.4f train %.2f%% test %.2f%% lr %.5f s_t %s J_avg %s lambda %s "
+                            + "FLOPs %.2fM %5.0f img/s%s%s%n", r.epoch(), d.phase(), r.trainLoss(), r.trainAccuracy() * 100,
+                    r.testAccuracy() * 100, r.learningRate(), fmt(d.similarity()), fmt(d.stability()), fmt(d.lambda()),
+                    r.flops() / 1e6, r.imagesPerSecond(), d.regularizationStartedNow() ? "  <- t_sl-start" : "",
+                    r.pruning().map(p -> String.format(Locale.ROOT, "  <- t* (%s): pruned %.2fM -> %.2fM FLOPs",
+                            d.pruneReason().orElseThrow(), p.flopsBefore() / 1e6, p.flopsAfter() / 1e6)).orElse(""));
+        }
+
+        private static String fmt(java.util.OptionalDouble v) {
+            return v.isPresent() ? String.format(Locale.ROOT, "%.4f", v.getAsDouble()) : "-";
+        }
+    }
+}

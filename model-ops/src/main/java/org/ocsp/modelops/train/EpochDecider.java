@@ -1,0 +1,52 @@
+package org.ocsp.modelops.train;
+
+import java.util.function.Supplier;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.group.ChannelGroup;
+import org.ocsp.modelops.cost.CostModel;
+import org.ocsp.modelops.saliency.GroupScores;
+import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.Selection;
+import org.ocsp.modelops.selection.SubnetworkSelector;
+import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.modelops.stability.StabilityTracker;
+
+/**
+ * The decision at the start of epoch t: from the saliency of the weights after epoch t-1,
+ * select M_t under the FLOPs target and let the tracker decide (s_t, J_avg, regularisation,
+ * lambda, t*). The offline loop and the Flink stability operator both call this.
+ *
+ * <pre>{@code
+ * EpochDecider d = new EpochDecider(graph, groups, 0.5, PruningLimit.reference(), tracker);
+ * EpochDecision decision = d.decide(epoch, session::saliency);
+ * }</pre>
+ */
+public final class EpochDecider {
+    private final SubnetworkSelector selector;
+    private final double target;
+    private final StabilityTracker tracker;
+    private Selection lastSelection;
+
+    public EpochDecider(NetworkGraph denseGraph, java.util.List<ChannelGroup> groups, double targetReduction,
+                        PruningLimit limit, StabilityTracker tracker) {
+        this.selector = new SubnetworkSelector(denseGraph, groups, g -> CostModel.of(g).flops(), limit);
+        this.target = targetReduction;
+        this.tracker = tracker;
+    }
+
+    public EpochDecision decide(int epoch, Supplier<GroupScores> scores) {
+        return tracker.step(epoch, () -> {
+            lastSelection = selector.select(scores.get(), target);
+            return lastSelection.mask();
+        });
+    }
+
+    /** The selection behind the latest decision's mask, if one was made. */
+    public java.util.Optional<Selection> lastSelection() {
+        return java.util.Optional.ofNullable(lastSelection);
+    }
+
+    public StabilityTracker tracker() {
+        return tracker;
+    }
+}
