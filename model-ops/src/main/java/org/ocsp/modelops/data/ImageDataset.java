@@ -1,5 +1,6 @@
 package org.ocsp.modelops.data;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -140,8 +141,8 @@ public final class ImageDataset {
         if (count == size()) {
             return this;
         }
-        byte[] subPixels = java.util.Arrays.copyOf(pixels, count * imageSize());
-        int[] subLabels = java.util.Arrays.copyOf(labels, count);
+        byte[] subPixels = Arrays.copyOf(pixels, count * imageSize());
+        int[] subLabels = Arrays.copyOf(labels, count);
         return new ImageDataset(name + "[0.." + count + ")", numClasses, channels, height, width, subPixels,
                 subLabels);
     }

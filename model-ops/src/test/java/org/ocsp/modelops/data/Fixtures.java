@@ -71,6 +71,11 @@ final class Fixtures {
      * and whose pixels encode the index too.
      */
     static ImageDataset indexed(String name, int size, int channels, int height, int width) {
+        return indexed(name, size, Math.max(1, size), channels, height, width);
+    }
+
+    /** As above, with {@code numClasses} (>= size) classes, so a train and a test set can share it. */
+    static ImageDataset indexed(String name, int size, int numClasses, int channels, int height, int width) {
         int imageSize = channels * height * width;
         byte[] pixels = new byte[size * imageSize];
         int[] labels = new int[size];
@@ -80,6 +85,6 @@ final class Fixtures {
                 pixels[i * imageSize + p] = (byte) (i * 13 + p * 7);
             }
         }
-        return ImageDataset.of(name, Math.max(1, size), channels, height, width, pixels, labels);
+        return ImageDataset.of(name, numClasses, channels, height, width, pixels, labels);
     }
 }
