@@ -13,8 +13,7 @@ import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.DatasetSplits;
 import org.ocsp.modelops.data.FashionMnist;
-import org.ocsp.modelops.data.NoAugmentation;
-import org.ocsp.modelops.data.RandomCropFlip;
+import org.ocsp.modelops.data.Augmentation;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
@@ -143,7 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .setNormalization(FashionMnist.NORMALIZATION)
                 .setBatchSize(batchSize)
                 .setSeed(seed)
-                .optAugmentation(augment ? new RandomCropFlip(2) : new NoAugmentation())
+                .optAugmentation(augment ? Augmentation.randomCropAndFlip(2, 0.5) : Augmentation.none())
                 .build();
         NetworkGraph graph = Architectures.byName(arch, data.numClasses(),
                 new LayerSpec.Input(data.channels(), data.height(), data.width()));
