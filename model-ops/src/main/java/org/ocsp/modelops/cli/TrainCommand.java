@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-subset", description = "Use only the first N test images (default: all).")
     Integer testSubset;
 
-    @Option(names = "--augment", description = "Random crop (padding 2) and horizontal flip (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Random crop (padding 2) and horizontal flip (default: ${DEFAULT-VALUE}).")
     boolean augment = true;
 
     @Option(names = "--lr", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
@@ -69,7 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum = 0.9;
 
-    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nesterov", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Nesterov momentum (default: ${DEFAULT-VALUE}).")
     boolean nesterov = true;
 
     @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
@@ -117,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where to save the final model (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "model-ops", "model.ocsp");
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar per epoch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Show a progress bar per epoch (default: ${DEFAULT-VALUE}).")
     boolean progress = true;
 
     enum Schedule { COSINE, MULTI_STEP, LINEAR }
