@@ -1,0 +1,39 @@
+package org.ocsp.modelops.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class LearningRateScheduleTest {
+    @Test
+    void cosineStartsAtBaseHalvesAtMiddleAndEndsAtMin() {
+        LearningRateSchedule s = LearningRateSchedule.cosine(0.1, 0.0, 100);
+        assertEquals(0.1, s.lr(0), 1e-12);
+        assertEquals(0.05, s.lr(50), 1e-12);
+        assertEquals(0.0, s.lr(100), 1e-12);
+        assertEquals(0.0, s.lr(1000), 1e-12);
+    }
+
+    @Test
+    void cifarMultiStepMultipliesByPointTwoAtThirtySixtyEightyNinetyPercent() {
+        LearningRateSchedule s = LearningRateSchedule.cifarMultiStep(0.1, 1000);
+        assertEquals(0.1, s.lr(299), 1e-12);
+        assertEquals(0.02, s.lr(300), 1e-12);
+        assertEquals(0.004, s.lr(600), 1e-12);
+        assertEquals(0.0008, s.lr(800), 1e-12);
+        assertEquals(0.00016, s.lr(900), 1e-12);
+    }
+
+    @Test
+    void linearInterpolates() {
+        LearningRateSchedule s = LearningRateSchedule.linear(0.1, 0.0, 10);
+        assertEquals(0.05, s.lr(5), 1e-12);
+    }
+
+    @Test
+    void rejectsEmptyRuns() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.cosine(0.1, 0, 0));
+        assertEquals("Invalid value 0 for configuration total iterations: must be > 0", e.getMessage());
+    }
+}
