@@ -70,6 +70,28 @@ final class ChannelReducer {
         return out;
     }
 
+    /**
+     * Sum over the group's members of each member's per-channel reduction, optionally divided
+     * by sqrt(fan) (BN members never) and by the number of members.
+     */
+    static double[] sumOverMembers(ChannelGroup g, ParameterStore p, ElementFunction f, boolean needsGradient,
+                                   boolean fanNormalised, boolean meanOverMembers) {
+        double[] s = new double[g.width()];
+        for (GroupMember m : g.members()) {
+            double[] part = reduce(g, m, p, f, needsGradient);
+            double norm = fanNormalised && m.side() != org.ocsp.modelops.group.Side.BN ? Math.sqrt(fan(m, p)) : 1;
+            for (int c = 0; c < s.length; c++) {
+                s[c] += part[c] / norm;
+            }
+        }
+        if (meanOverMembers) {
+            for (int c = 0; c < s.length; c++) {
+                s[c] /= g.members().size();
+            }
+        }
+        return s;
+    }
+
     /** Fan used for normalisation: producer in*kh*kw, consumer out*kh*kw (per channel slice). */
     static double fan(GroupMember m, ParameterStore p) {
         long[] shape = p.tensor(m.layer(), TensorKind.WEIGHT).shape();

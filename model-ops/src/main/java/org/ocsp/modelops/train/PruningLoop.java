@@ -60,44 +60,56 @@ public final class PruningLoop {
             }
             EpochBatches batches = data.batches(epoch);
             long start = System.nanoTime();
-            double loss = 0;
-            long correct = 0;
-            long seen = 0;
-            int trainCount = batches.batchCount(Split.TRAIN);
-            for (int i = 0; i < trainCount; i++) {
-                int n = batches.fill(Split.TRAIN, i, x, y);
-                StepResult r = session.trainBatch(x, y, n);
-                loss += r.loss() * n;
-                correct += r.correct();
-                seen += n;
-                listener.onBatch(epoch, Split.TRAIN, i, trainCount, r);
-            }
+            SplitTotals train = runSplit(batches, Split.TRAIN, x, y, listener);
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             double lr = session.learningRate();
-            double testLoss = 0;
-            long testCorrect = 0;
-            long testSeen = 0;
-            int evalCount = batches.batchCount(Split.EVAL);
-            for (int i = 0; i < evalCount; i++) {
-                int n = batches.fill(Split.EVAL, i, x, y);
-                StepResult r = session.evalBatch(x, y, n);
-                testLoss += r.loss() * n;
-                testCorrect += r.correct();
-                testSeen += n;
-                listener.onBatch(epoch, Split.EVAL, i, evalCount, r);
-            }
+            SplitTotals test = runSplit(batches, Split.EVAL, x, y, listener);
             Optional<PruneResult> pruning = Optional.empty();
             if (d.pruneAtEndOfEpoch()) {
                 pruning = Optional.of(session.prune(d.mask().orElseThrow()));
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
-            EpochReport report = new EpochReport(epoch, d, loss / Math.max(1, seen), (double) correct / Math.max(1, seen),
-                    testLoss / Math.max(1, testSeen), (double) testCorrect / Math.max(1, testSeen), lr, session.flops(),
-                    session.parameterCount(), seen / Math.max(1e-9, trainSeconds), millis, pruning);
+            EpochReport report = new EpochReport(epoch, d, train.meanLoss(), train.accuracy(), test.meanLoss(),
+                    test.accuracy(), lr, session.flops(), session.parameterCount(),
+                    train.samples / Math.max(1e-9, trainSeconds), millis, pruning);
             reports.add(report);
             listener.onEpoch(report);
         }
         return reports;
+    }
+
+    /** TRAIN batches take an SGD step each; EVAL batches only a forward pass in evaluation mode. */
+    private SplitTotals runSplit(EpochBatches batches, Split split, float[] x, int[] y, EpochListener listener) {
+        SplitTotals t = new SplitTotals();
+        int count = batches.batchCount(split);
+        for (int i = 0; i < count; i++) {
+            int n = batches.fill(split, i, x, y);
+            StepResult r = split == Split.TRAIN ? session.trainBatch(x, y, n) : session.evalBatch(x, y, n);
+            t.add(r);
+            listener.onBatch(batches.epoch(), split, i, count, r);
+        }
+        return t;
+    }
+
+    /** Sample-weighted loss and accuracy over one split of an epoch. */
+    private static final class SplitTotals {
+        private double lossSum;
+        private long correct;
+        private long samples;
+
+        void add(StepResult r) {
+            lossSum += r.loss() * r.size();
+            correct += r.correct();
+            samples += r.size();
+        }
+
+        double meanLoss() {
+            return lossSum / Math.max(1, samples);
+        }
+
+        double accuracy() {
+            return (double) correct / Math.max(1, samples);
+        }
     }
 
     /** The session of the last run (open until closed). */
