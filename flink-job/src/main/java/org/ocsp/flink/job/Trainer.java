@@ -260,6 +260,9 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             }
         }
         c.masks.headMap(t).clear();
+        if (r.epochEndNanos != 0) {
+            metrics(r.runId).decisionWaitMillis = (System.nanoTime() - r.epochEndNanos) / 1_000_000;
+        }
         r.startEpoch();
         RunMetrics m = metrics(r.runId);
         m.epoch = t;
@@ -285,7 +288,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         o.learningRate = r.session.learningRate();
         o.flops = r.session.flops();
         o.params = r.session.parameterCount();
-        o.imagesPerSecond = r.seen / Math.max(1e-9, r.trainNanos / 1e9);
+        o.imagesPerSecond = r.imagesPerSecond();
         o.durationMillis = (end - r.startNanos) / 1_000_000;
         o.lastOffset = c.lastOffset.orElse(null);
         o.batchesTopic = r.batchesTopic;
@@ -323,6 +326,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         c.trainSeen = 0;
         c.evalSeen = 0;
         c.decisionApplied = false;
+        r.epochEndNanos = System.nanoTime();
     }
 
     // ---------------------------------------------------------------- input 2: the event log
