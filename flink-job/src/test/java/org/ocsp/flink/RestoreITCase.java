@@ -63,9 +63,10 @@ class RestoreITCase {
         JobClient running = Fixtures.start(Fixtures.job(cut, cutDir));
         Fixtures.awaitRunsRegistered(cut);
         Fixtures.publish(cut, EPOCHS);
-        // Cut while regularising, before t*.
+        // Cut twice: while regularising (before t*), and after the surgery (the restore rebuilds the pruned network).
         List<Predicate<SpecificRecord>> cuts = List.of(
-                r -> r instanceof MaskSnapshot && ((MaskSnapshot) r).getHeader().getEpoch() == 2);
+                r -> r instanceof MaskSnapshot && ((MaskSnapshot) r).getHeader().getEpoch() == 2,
+                r -> r instanceof EpochCompleted && ((EpochCompleted) r).getHeader().getEpoch() == 3);
         for (Predicate<SpecificRecord> cutPoint : cuts) {
             try (LogReader events = new LogReader(TestKafka.bootstrapServers(), cut.events().name())) {
                 events.await(rs -> rs.stream().anyMatch(cutPoint), Fixtures.TIMEOUT, "the cut point");

@@ -44,8 +44,13 @@ final class RunControl {
     /** Model state saved at the last epoch boundary (tensors in keyed state). */
     boolean boundarySaved;
     long boundaryIteration;
-    /** Batches waiting in the pending list state. */
-    int pendingCount;
+    /** Batches waiting in the queue map state occupy the keys [queueHead, queueTail). */
+    long queueHead;
+    long queueTail;
+
+    boolean queueEmpty() {
+        return queueHead == queueTail;
+    }
 
     boolean waitingForDecision(int monitorStart) {
         return !decisionApplied && !pruned && epoch >= monitorStart && !masks.containsKey(epoch);
@@ -100,7 +105,8 @@ final class RunControl {
             out.writeBoolean(pruned);
             out.writeBoolean(boundarySaved);
             out.writeLong(boundaryIteration);
-            out.writeInt(pendingCount);
+            out.writeLong(queueHead);
+            out.writeLong(queueTail);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -143,7 +149,8 @@ final class RunControl {
             c.pruned = in.readBoolean();
             c.boundarySaved = in.readBoolean();
             c.boundaryIteration = in.readLong();
-            c.pendingCount = in.readInt();
+            c.queueHead = in.readLong();
+            c.queueTail = in.readLong();
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

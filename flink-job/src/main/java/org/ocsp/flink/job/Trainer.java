@@ -35,7 +35,7 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * Input 1: the run's batches; input 2: the run's events read back from the log (read_committed).
  *
  * <p>Determinism rule: epoch t+1 is not trained before the decision for it has been read from the
- * log and applied; batches that arrive earlier wait in list state. The control state changes only
+ * log and applied; batches that arrive earlier wait in a queue (map state keyed by arrival number, drained a few batches per call). The control state changes only
  * by log events and consumed batches. The model lives in native memory while an epoch trains and
  * is written to keyed state per tensor at each epoch boundary; a restore rebuilds it from that
  * boundary and replays the in-progress epoch's batches (kept in state), so it is exact.
@@ -46,12 +46,17 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     public static final String UID = "trainer";
     public static final String STAGE = "trainer";
     static final TypeInformation<byte[]> BYTES = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+    /** Waiting batches trained per call before a timer continues (keeps checkpoints and cancel responsive). */
+    static final int BATCHES_PER_CALL = 2;
 
     private final DeadLetters deadLetters;
     private final String modelDir;
 
     private transient ValueState<byte[]> control;
-    private transient ListState<RunBatch> pending;
+    /** Batches that came before the run's RunStarted (rare; re-read once it arrives). */
+    private transient ListState<RunBatch> early;
+    /** Batches waiting for their epoch's decision, in arrival order: key = arrival number. */
+    private transient MapState<Long, RunBatch> queue;
     private transient ListState<RunBatch> consumed;
     private transient MapState<String, byte[]> model;
     private transient Map<String, LiveRun> live;
@@ -69,7 +74,9 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     @Override
     public void open(OpenContext ctx) {
         control = getRuntimeContext().getState(new ValueStateDescriptor<>("control", BYTES));
-        pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", TypeInformation.of(RunBatch.class)));
+        early = getRuntimeContext().getListState(new ListStateDescriptor<>("early", TypeInformation.of(RunBatch.class)));
+        queue = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("queue", Types.LONG, TypeInformation.of(RunBatch.class)));
         consumed = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("epoch-batches", TypeInformation.of(RunBatch.class)));
         model = getRuntimeContext().getMapState(
@@ -96,7 +103,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     public void processElement1(RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
         byte[] bytes = control.value();
         if (bytes == null) {
-            pending.add(b); // RunStarted is on its way through the control input
+            early.add(b); // RunStarted is on its way through the control input
             return;
         }
         RunControl c = RunControl.fromBytes(bytes);
@@ -136,11 +143,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         if (planned != null && runEpoch >= planned) {
             return;
         }
-        if (c.pendingCount == 0 && runEpoch == c.epoch && c.decisionApplied) {
+        if (c.queueEmpty() && runEpoch == c.epoch && c.decisionApplied) {
             consume(c, b, ctx, out);
         } else {
-            pending.add(b);
-            c.pendingCount++;
+            queue.put(c.queueTail, b);
+            c.queueTail++;
         }
     }
 
@@ -210,9 +217,14 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         m.accuracy = (double) r.correct / Math.max(1, r.seen);
     }
 
-    /** Applies decisions and drains waiting batches as far as the log allows. */
+    /**
+     * Applies decisions and drains waiting batches as far as the log allows, at most
+     * {@link #BATCHES_PER_CALL} per call: a timer continues, so checkpoint barriers and
+     * cancellation get through between batches even when a whole epoch is waiting.
+     */
     private void progress(RunControl c, Context ctx, Collector<TrainerOutput> out) throws Exception {
         int monitorStart = spec(c).getStability().getMonitorStart();
+        int budget = BATCHES_PER_CALL;
         while (!c.finished && c.startDatasetEpoch.isPresent()) {
             if (!c.decisionApplied) {
                 if (c.waitingForDecision(monitorStart)) {
@@ -221,32 +233,39 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                 applyDecision(c, live(c, ctx.getCurrentKey()));
                 c.decisionApplied = true;
             }
-            if (c.pendingCount == 0) {
+            if (c.queueEmpty()) {
                 return;
             }
-            List<RunBatch> keep = new ArrayList<>();
-            boolean epochEnded = false;
-            for (RunBatch b : pending.get()) {
-                int runEpoch = b.epoch - c.startDatasetEpoch.get();
-                if (epochEnded || c.finished || runEpoch > c.epoch) {
-                    keep.add(b);
-                } else if (runEpoch < c.epoch) {
-                    deadLetter(c, b, ctx, "epoch out of order: " + b.describe() + " (run epoch " + runEpoch
-                            + ") is older than the run's epoch " + c.epoch);
-                } else {
-                    consume(c, b, ctx, out);
-                    epochEnded = b.epochEnd;
-                }
-            }
-            if (c.finished) {
-                keep.clear();
-            }
-            pending.update(keep);
-            c.pendingCount = keep.size();
-            if (!epochEnded) {
+            if (budget == 0) {
+                ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
                 return;
+            }
+            RunBatch b = queue.get(c.queueHead);
+            int runEpoch = b.epoch - c.startDatasetEpoch.get();
+            if (runEpoch > c.epoch) {
+                return; // the current epoch's EpochEnd has not arrived yet
+            }
+            queue.remove(c.queueHead);
+            c.queueHead++;
+            if (runEpoch < c.epoch) {
+                deadLetter(c, b, ctx, "epoch out of order: " + b.describe() + " (run epoch " + runEpoch
+                        + ") is older than the run's epoch " + c.epoch);
+            } else {
+                consume(c, b, ctx, out);
+                budget--;
             }
         }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainerOutput> out) throws Exception {
+        byte[] bytes = control.value();
+        if (bytes == null) {
+            return;
+        }
+        RunControl c = RunControl.fromBytes(bytes);
+        progress(c, ctx, out);
+        control.update(c.toBytes());
     }
 
     /** The decision for epoch c.epoch, from the log (or implied: dense before monitoring, nothing after pruning). */
@@ -312,8 +331,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             c.finished = true;
             consumed.clear();
             model.clear();
-            pending.clear();
-            c.pendingCount = 0;
+            queue.clear();
+            c.queueHead = c.queueTail;
             r.close();
             live.remove(runId);
             return;
@@ -355,8 +374,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                     + "without that job's checkpoint", e.runId, e.type, e.sequence);
             inherited.inc();
             c.finished = true;
-            pending.clear();
-            c.pendingCount = 0;
+            queue.clear();
+            c.queueHead = c.queueTail;
         }
         try {
             apply(c, e);
@@ -397,12 +416,12 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         c.runStarted = e.value;
         c.configHash = hash;
         c.lastSequence = 0;
-        List<RunBatch> early = new ArrayList<>();
-        for (RunBatch b : pending.get()) {
-            early.add(b);
+        List<RunBatch> before = new ArrayList<>();
+        for (RunBatch b : early.get()) {
+            before.add(b);
         }
-        pending.clear();
-        for (RunBatch b : early) {
+        early.clear();
+        for (RunBatch b : before) {
             accept(c, b, ctx, out);
         }
         progress(c, ctx, out);

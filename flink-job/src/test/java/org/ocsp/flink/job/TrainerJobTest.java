@@ -56,13 +56,15 @@ class TrainerJobTest {
         c.lambdas.put(2, 0.5);
         c.pruneEpoch = Optional.of(3);
         c.pruneMask = Map.of("g", new int[] {0, 2});
-        c.pendingCount = 5;
+        c.queueHead = 2;
+        c.queueTail = 5;
         RunControl back = RunControl.fromBytes(c.toBytes());
         assertEquals(7, back.lastSequence);
         assertEquals(Optional.of(2), back.startDatasetEpoch);
         assertEquals(0.5, back.lambdaAt(3));
         assertEquals(2, back.masks.get(3).get("g").length);
         assertEquals(Optional.of(3), back.pruneEpoch);
-        assertEquals(5, back.pendingCount);
+        assertEquals(5, back.queueTail);
+        assertEquals(2, back.queueHead);
     }
 }
