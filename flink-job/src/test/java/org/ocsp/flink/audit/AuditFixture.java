@@ -40,12 +40,12 @@ import org.ocsp.schemas.avro.event.StabilitySpec;
  * job would write ({@link ReportEvents}), with its published model file and manifest. Built once
  * per test JVM under {@code target/audit-fixture/}.
  */
-final class AuditFixture {
+public final class AuditFixture {
     static final int EPOCHS = 7;
     static final int BATCH = 64;
 
     /** A run's log, its model file and manifest, and the offline reports it was made from. */
-    record Run(String runId, RunSpec spec, RunLog log, Path modelFile, Path manifest, List<EpochReport> reports) {
+    public record Run(String runId, RunSpec spec, RunLog log, Path modelFile, Path manifest, List<EpochReport> reports) {
     }
 
     private static final Map<String, Run> RUNS = new HashMap<>();
@@ -55,11 +55,11 @@ final class AuditFixture {
     }
 
     /** The default clean run (50% FLOPs target). */
-    static Run clean() {
+    public static Run clean() {
         return run("fixture-50", 0.5);
     }
 
-    static synchronized Run run(String runId, double target) {
+    public static synchronized Run run(String runId, double target) {
         return RUNS.computeIfAbsent(runId, id -> build(id, target));
     }
 
@@ -100,7 +100,7 @@ final class AuditFixture {
                 @Override
                 public void onDecision(EpochDecision d) {
                     if (d.mask().isPresent()) {
-                        digests.put(d.epoch(), "sha256:" + loop.session().saliency().digest());
+                        digests.put(d.epoch(), "sha256/16:" + loop.session().saliency().digest()); // as StabilityOperator
                     }
                 }
             });
