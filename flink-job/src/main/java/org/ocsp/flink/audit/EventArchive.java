@@ -65,6 +65,28 @@ public final class EventArchive implements EventSource {
         return new EventArchive(file, EventCodec.create());
     }
 
+    /** Reads a run from whichever of the files holds its events (each file one export, files in the given order). */
+    public static EventSource readers(List<Path> files) {
+        List<EventArchive> archives = files.stream().map(EventArchive::reader).toList();
+        if (archives.size() == 1) {
+            return archives.get(0);
+        }
+        return runId -> {
+            List<LoggedEvent> events = new ArrayList<>();
+            for (EventArchive a : archives) {
+                for (LoggedEvent e : a.readAll()) {
+                    if (e.runId().equals(runId)) {
+                        events.add(e);
+                    }
+                }
+            }
+            if (events.isEmpty()) {
+                throw new NoSuchRunException(runId, "no events in " + files);
+            }
+            return RunLog.of(runId, events);
+        };
+    }
+
     /** Writes the run's events in log order (atomically: a temp file, then a rename). */
     public static void write(Path file, RunLog log) throws IOException {
         Path parent = file.toAbsolutePath().getParent();

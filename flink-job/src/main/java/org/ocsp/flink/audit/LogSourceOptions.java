@@ -2,6 +2,7 @@ package org.ocsp.flink.audit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.ocsp.flink.topics.Topics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -18,25 +19,29 @@ public final class LogSourceOptions {
         @ArgGroup(exclusive = false)
         Kafka kafka;
 
-        @Option(names = "--from", paramLabel = "FILE", description = "Read the events from an archive written by 'audit export' instead of Kafka.")
-        Path archive;
+        @Option(names = "--from", paramLabel = "FILE", description = "Read the events from archives written by 'audit export' "
+                + "instead of Kafka (repeat for several files).")
+        List<Path> archives;
     }
 
     static final class Kafka {
-        @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,...].")
+        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
+                description = "Kafka bootstrap servers; the run is read from the events topic (read_committed).")
         String bootstrapServers;
 
-        @Option(names = "--topic-prefix", description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
-        String topicPrefix = Topics.DEFAULT_PREFIX;
+        @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
+                description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
+        String topicPrefix;
 
-        @Option(names = "--timeout", description = "How long to wait for the broker, ISO-8601 (default: ${DEFAULT-VALUE}).")
-        Duration timeout = Duration.ofSeconds(60);
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT60S",
+                description = "How long to wait for the broker, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
     }
 
     /** The chosen source. */
     public EventSource eventSource() {
-        if (source.archive != null) {
-            return EventArchive.reader(source.archive);
+        if (source.archives != null && !source.archives.isEmpty()) {
+            return EventArchive.readers(source.archives);
         }
         return KafkaEventSource.builder().setBootstrapServers(source.kafka.bootstrapServers)
                 .setTopic(Topics.withPrefix(source.kafka.topicPrefix).events().name()).optTimeout(source.kafka.timeout).build();

@@ -75,5 +75,12 @@ class AuditCommandTest {
         assertEquals(0, code, err.toString());
         assertTrue(Files.readString(html).contains("window.OCSP_DATA = {"));
         assertTrue(out.toString().contains(html.toAbsolutePath().toString()), out.toString());
+        Path second = dir.resolve("second.events.avro");
+        EventArchive.write(second, AuditFixture.run("fixture-30", 0.3).log());
+        code = new CommandLine(new ReportCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("--run", "fixture-50", "--run", "fixture-30", "--from", clean.toString(), "--from",
+                        second.toString(), "--out", html.toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(Files.readString(html).contains("\"runId\":\"fixture-30\""));
     }
 }
