@@ -1,0 +1,134 @@
+package org.ocsp.flink.audit;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code audit export|timeline|verify|replay}: answers "why was this model pruned this way, and can
+ * I trust the record?" from a run's event log alone. Register it as a subcommand of the operator CLI.
+ *
+ * <pre>
+ * ocsp audit export   --run run-50 --out run-50.events.avro --bootstrap-servers localhost:9092
+ * ocsp audit timeline --run run-50 --from run-50.events.avro
+ * ocsp audit verify   --run run-50 --from run-50.events.avro      # exit 1 on any mismatch
+ * ocsp audit replay   --run run-50 --bootstrap-servers localhost:9092 [--model FILE] [--manifest FILE]
+ * </pre>
+ * Exit codes: 0 verified, 1 mismatches found, 2 the log or the model could not be read.
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "List, export, re-check and replay a run's pruning decisions from the event log.",
+        subcommands = {AuditCommand.Export.class, AuditCommand.Timeline.class, AuditCommand.Verify.class,
+            AuditCommand.Replay.class})
+public final class AuditCommand implements Callable<Integer> {
+    public static final int OK = 0;
+    public static final int MISMATCH = 1;
+    public static final int UNREADABLE = 2;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Options and error handling every audit subcommand shares. */
+    abstract static class RunCommand implements Callable<Integer> {
+        @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run id.")
+        String runId;
+
+        @Mixin
+        LogSourceOptions source;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public final Integer call() {
+            try {
+                return run(source.eventSource().load(runId), spec.commandLine().getOut());
+            } catch (IOException | NoSuchRunException | IllegalArgumentException e) {
+                spec.commandLine().getErr().println("audit " + spec.name() + ": " + e.getMessage());
+                return UNREADABLE;
+            }
+        }
+
+        abstract int run(RunLog log, PrintWriter out) throws IOException;
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the run's events in log order to an Avro container file (single-object bytes kept as logged).")
+    static final class Export extends RunCommand {
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Archive file to write.")
+        Path out;
+
+        @Override
+        int run(RunLog log, PrintWriter w) throws IOException {
+            EventArchive.write(out, log);
+            w.printf(Locale.ROOT, "Exported %d events of run '%s' to %s%n", log.inLogOrder().size(), log.runId(), out);
+            return OK;
+        }
+    }
+
+    @Command(name = "timeline", mixinStandardHelpOptions = true,
+            description = "Per epoch: phase, s_t, J_avg, lambda, loss, accuracy, FLOPs; t_sl-start, t* and the per-group widths.")
+    static final class Timeline extends RunCommand {
+        @Override
+        int run(RunLog log, PrintWriter out) {
+            out.print(TimelineTable.format(RunTimeline.of(log)));
+            return OK;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Recompute every decision from the logged inputs with model-ops; exit 1 on any mismatch.")
+    static final class Verify extends RunCommand {
+        @Override
+        int run(RunLog log, PrintWriter out) {
+            VerificationResult r = new DecisionVerifier().verify(log);
+            out.print(r.describe());
+            return r.ok() ? OK : MISMATCH;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Rebuild the pruned architecture from the log alone and check it against the published model and manifest.")
+    static final class Replay extends RunCommand {
+        @Option(names = "--model", paramLabel = "FILE", description = "Model file (default: ModelPublished.uri).")
+        Path model;
+
+        @Option(names = "--manifest", paramLabel = "FILE", description = "Manifest (default: manifest.json next to the model).")
+        Path manifest;
+
+        @Override
+        int run(RunLog log, PrintWriter out) {
+            PrunedArchitecture a = ArchitectureReplay.rebuild(log);
+            out.printf(Locale.ROOT, "Run '%s': %s rebuilt from the log (%s)%n", a.runId(), a.architecture(),
+                    a.tStar().isPresent() ? "pruned at t* = " + a.tStar().getAsInt() : "never pruned: dense");
+            out.printf(Locale.ROOT, "  FLOPs %.3f -> %.3f M, params %d -> %d%n", a.before().mflops(), a.after().mflops(),
+                    a.before().params(), a.after().params());
+            out.printf(Locale.ROOT, "  %-16s %-9s %13s %13s%n", "layer", "type", "in/out before", "in/out after");
+            for (PrunedArchitecture.LayerWidth l : a.layers()) {
+                out.printf(Locale.ROOT, "  %-16s %-9s %13s %13s%s%n", l.layer(), l.type(), l.inBefore() + "/" + l.outBefore(),
+                        l.inAfter() + "/" + l.outAfter(), l.changed() ? "" : "  (unchanged)");
+            }
+            for (String g : a.kept().groupIds()) {
+                out.printf(Locale.ROOT, "  kept %s (%d of %d): %s%n", g, a.kept().keptCount(g), a.originalWidths().get(g),
+                        java.util.Arrays.toString(a.kept().kept(g)));
+            }
+            VerificationResult r = ModelCheck.check(log, a, Optional.ofNullable(model), Optional.ofNullable(manifest));
+            out.print(r.describe());
+            return r.ok() ? OK : MISMATCH;
+        }
+    }
+}

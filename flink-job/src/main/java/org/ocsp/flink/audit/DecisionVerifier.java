@@ -1,0 +1,70 @@
+package org.ocsp.flink.audit;
+
+import java.util.List;
+import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.RunStarted;
+
+/**
+ * Re-checks a run's log from its logged inputs with the model-ops code, trusting nothing the
+ * producer computed:
+ * <ol>
+ *   <li>log structure: sequence numbers (RunStarted = 0, gap-free, no repeats), run ids, epoch order
+ *       ({@link LogStructureCheck});</li>
+ *   <li>config hash: SHA-256 of RunStarted's spec, on RunStarted and on every other event;</li>
+ *   <li>decisions: kept indices -> per-group Jaccard -> s_t -> J_avg -> regularisation start,
+ *       lambda schedule, t* ({@link StabilityReplay}, a fresh {@code StabilityTracker} with the
+ *       logged masks and the spec's thresholds);</li>
+ *   <li>costs: FLOPs, parameters and channel counts of the dense and the final network
+ *       ({@link CostCheck}).</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * VerificationResult r = new DecisionVerifier().verify(RunLog.of("run-50", events));
+ * System.out.print(r.describe());
+ * System.exit(r.ok() ? 0 : 1);
+ * }</pre>
+ *
+ * <p>What it cannot check: the masks themselves (the channel scores are only logged as a digest),
+ * losses and accuracies (they need the data and the weights).
+ */
+public final class DecisionVerifier {
+
+    public VerificationResult verify(RunLog log) {
+        Checks checks = new Checks();
+        LogStructureCheck.run(log, checks);
+        if (log.findRunStarted().isEmpty()) {
+            checks.add(Mismatch.ofRun("RunStarted", "missing: without the run's spec no decision can be recomputed"));
+            return result(log, checks);
+        }
+        RunStarted started = log.runStarted();
+        String hash = RunSpecView.configHash(started.getSpec());
+        String loggedHash = started.getHeader().getConfigHash();
+        checks.check(hash.equals(loggedHash), () -> Mismatch.at(0, started.getHeader().getSequence(),
+                "RunStarted.header.configHash", Checks.loggedVsRecomputed(loggedHash, hash)
+                        + " (SHA-256 of the logged spec: the spec was changed after the run started, or hashed differently)"));
+        for (LoggedEvent e : log.ordered()) {
+            EventHeader h = e.header();
+            checks.check(h.getConfigHash().equals(loggedHash), () -> Mismatch.of(e, e.type().recordName()
+                    + ".header.configHash", "logged " + h.getConfigHash() + ", RunStarted has " + loggedHash));
+        }
+        RunSpecView view;
+        try {
+            view = RunSpecView.of(started.getSpec());
+        } catch (RuntimeException e) {
+            checks.add(Mismatch.ofRun("RunStarted.spec", "cannot build the network: " + e.getMessage()));
+            return result(log, checks);
+        }
+        List<EpochDecision> decisions = StabilityReplay.run(log, view, checks);
+        checks.note(decisions.size() + " epoch decisions recomputed with " + view.stabilityConfig());
+        CostCheck.run(log, view, checks);
+        checks.note("not checkable from the log: the selection of each mask from the channel scores (logged as a digest only),"
+                + " losses and accuracies");
+        return result(log, checks);
+    }
+
+    private static VerificationResult result(RunLog log, Checks checks) {
+        return new VerificationResult(log.runId(), log.inLogOrder().size(), checks.count(), checks.mismatches(),
+                checks.notes());
+    }
+}

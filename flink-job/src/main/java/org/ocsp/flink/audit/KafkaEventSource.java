@@ -1,0 +1,174 @@
+package org.ocsp.flink.audit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.UnreadableRecordException;
+
+/**
+ * Reads one run's events from the events topic with a {@code read_committed} consumer (events
+ * of aborted transactions are never seen), from the beginning to the last stable offset at the
+ * time of the call. No consumer group is used and no offsets are committed.
+ *
+ * <pre>{@code
+ * EventSource source = KafkaEventSource.builder().setBootstrapServers("localhost:9092")
+ *     .setTopic("ocsp.events").optTimeout(Duration.ofSeconds(60)).build();
+ * RunLog log = source.load("run-50");
+ * }</pre>
+ *
+ * <p>Records are keyed by run id; a record with another key is skipped without decoding. Records
+ * that are not readable events (they belong on the dead-letter topic) are skipped and counted in
+ * {@link #skippedUnreadable()}.
+ */
+public final class KafkaEventSource implements EventSource {
+    private final String bootstrapServers;
+    private final String topic;
+    private final Duration timeout;
+    private final EventCodec codec = EventCodec.create();
+    private long skippedUnreadable;
+
+    private KafkaEventSource(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.topic = b.topic;
+        this.timeout = b.timeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public RunLog load(String runId) throws IOException {
+        byte[] key = runId.getBytes(StandardCharsets.UTF_8);
+        List<LoggedEvent> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IOException("Topic '" + topic + "' does not exist on " + bootstrapServers);
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout); // last stable offsets (read_committed)
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Timed out after " + timeout + " reading " + topic + " up to " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && !Arrays.equals(r.key(), key)) {
+                        continue;
+                    }
+                    decode(r).filter(e -> e.runId().equals(runId)).ifPresent(events::add);
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IOException("Cannot read topic '" + topic + "' from " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+        if (events.isEmpty()) {
+            throw new NoSuchRunException(runId, "no events on topic " + topic);
+        }
+        return RunLog.of(runId, events);
+    }
+
+    private Optional<LoggedEvent> decode(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            SpecificRecord record = codec.decode(r.value());
+            if (!RecordType.of(record).isEvent()) {
+                skippedUnreadable++;
+                return Optional.empty();
+            }
+            return Optional.of(LoggedEvent.of(record, r.value(),
+                    Optional.of(new LoggedEvent.LogPosition(r.topic(), r.partition(), r.offset()))));
+        } catch (UnreadableRecordException e) {
+            skippedUnreadable++;
+            return Optional.empty();
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ocsp-audit");
+        return p;
+    }
+
+    /** Records skipped by the last {@link #load} calls because they were not readable events. */
+    public long skippedUnreadable() {
+        return skippedUnreadable;
+    }
+
+    /** Settings: {@code set*} are required, {@code opt*} optional. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String topic;
+        private Duration timeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        public Builder setBootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        public Builder setTopic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder optTimeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every missing or invalid setting */
+        public KafkaEventSource build() {
+            List<String> errors = new ArrayList<>();
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                errors.add("Missing configuration bootstrapServers: set it with setBootstrapServers(\"host:9092\")");
+            }
+            if (topic == null || topic.isBlank()) {
+                errors.add("Missing configuration topic: set the events topic with setTopic(\"ocsp.events\")");
+            }
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                errors.add("Invalid value " + timeout + " for configuration timeout: must be > 0");
+            }
+            if (!errors.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", errors));
+            }
+            Objects.requireNonNull(bootstrapServers);
+            return new KafkaEventSource(this);
+        }
+    }
+}

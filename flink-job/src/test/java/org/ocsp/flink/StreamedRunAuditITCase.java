@@ -1,0 +1,73 @@
+package org.ocsp.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.ocsp.flink.audit.ArchitectureReplay;
+import org.ocsp.flink.audit.DecisionVerifier;
+import org.ocsp.flink.audit.EventArchive;
+import org.ocsp.flink.audit.KafkaEventSource;
+import org.ocsp.flink.audit.ModelCheck;
+import org.ocsp.flink.audit.RunLog;
+import org.ocsp.flink.audit.VerificationResult;
+import org.ocsp.flink.report.HtmlReport;
+import org.ocsp.flink.run.RunStarter;
+import org.ocsp.flink.topics.Topics;
+
+/**
+ * The audit on logs the streaming job really wrote (real broker, mini-cluster, two runs on one
+ * stream): every decision verifies, the published models replay, and the report is written
+ * ({@code target/report-artifacts/streamed-runs.html}). Lives in this package for {@link Fixtures}.
+ */
+class StreamedRunAuditITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension();
+
+    static final int EPOCHS = 5;
+
+    @Test
+    void logsWrittenByTheJobVerifyReplayAndReport(@TempDir Path dir) throws Exception {
+        Topics topics = Fixtures.topics("audit");
+        List<String> runs = List.of("run-30", "run-50");
+        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-30", Fixtures.spec(0.3, EPOCHS, 3));
+        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-50", Fixtures.spec(0.5, EPOCHS, 3));
+        JobClient job = Fixtures.start(Fixtures.job(topics, dir));
+        try {
+            Fixtures.awaitRunsRegistered(topics);
+            Fixtures.publish(topics, EPOCHS);
+            Fixtures.awaitPublished(topics, runs);
+        } finally {
+            job.cancel().get();
+        }
+        KafkaEventSource source = KafkaEventSource.builder().setBootstrapServers(TestKafka.bootstrapServers())
+                .setTopic(topics.events().name()).optTimeout(Duration.ofSeconds(60)).build();
+        List<RunLog> logs = new ArrayList<>();
+        for (String run : runs) {
+            RunLog log = source.load(run);
+            VerificationResult verified = new DecisionVerifier().verify(log);
+            System.out.print(verified.describe());
+            assertTrue(verified.ok(), verified.describe());
+            VerificationResult replayed = ModelCheck.check(log, ArchitectureReplay.rebuild(log), Optional.empty(),
+                    Optional.empty());
+            System.out.print(replayed.describe());
+            assertTrue(replayed.ok(), replayed.describe());
+            Path archive = dir.resolve(run + ".events.avro");
+            EventArchive.write(archive, log);
+            assertEquals(log.inLogOrder().size(), EventArchive.reader(archive).load(run).inLogOrder().size());
+            logs.add(log);
+        }
+        Path html = HtmlReport.write(logs, Path.of("target", "report-artifacts", "streamed-runs.html"));
+        assertTrue(Files.readString(html).contains("\"runId\":\"run-50\""));
+    }
+}
