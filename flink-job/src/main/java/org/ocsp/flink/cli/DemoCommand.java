@@ -145,6 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                         .setDatasetName(dataset.name()).optEpochs(publish).build().publish();
                 List<SpecificRecord> timeline = follow(o, bootstrap, topics, Duration.ofMinutes(timeoutMinutes));
                 printTimeline(o, timeline);
+                writeReport(o, bootstrap, topics);
             } finally {
                 client.cancel().get();
             }
@@ -153,6 +154,15 @@ final class DemoCommand implements Callable<Integer> {
                 + "--epochs 30 (and e.g. --reg-start AUTOMATIC --tau 0.999 --hard-cap 20 --lambda-start 1e-4 "
                 + "--lambda-delta 1e-4 for the reference thresholds); see --help.%n", (System.nanoTime() - started) / 6e10);
         return 0;
+    }
+
+    /** The audit report of the run, read back from the committed event log. */
+    private void writeReport(PrintStream o, String bootstrap, Topics topics) throws java.io.IOException {
+        org.ocsp.flink.audit.RunLog log = org.ocsp.flink.audit.KafkaEventSource.builder().setBootstrapServers(bootstrap)
+                .setTopic(topics.events().name()).build().load(runId);
+        Path report = org.ocsp.flink.report.HtmlReport.write(List.of(log), workDir.resolve("report.html"));
+        o.println();
+        o.println("report (open in a browser, works offline): " + report.toAbsolutePath());
     }
 
     /** Prints one line per epoch until ModelPublished; returns the run's events. */
