@@ -23,7 +23,7 @@ final class DatasetOptions {
     @Option(names = "--data-seed", description = "Seed of shuffling and augmentation (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--augment", negatable = true, description = "Random crop + flip (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Random crop + flip (default: ${DEFAULT-VALUE}).")
     boolean augment = true;
 
     @Option(names = "--train-subset", description = "Only the first N training images (default: all).")

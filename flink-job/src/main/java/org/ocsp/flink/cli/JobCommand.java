@@ -38,7 +38,7 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--transactional-id-prefix", description = "Unique per job (default: ${DEFAULT-VALUE}).")
     String transactionalIdPrefix = "ocsp-trainer";
 
-    @Option(names = "--create-topics", negatable = true, description = "Create missing topics (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Create missing topics (default: ${DEFAULT-VALUE}).")
     boolean createTopics = true;
 
     TrainerJob job() {

@@ -44,7 +44,7 @@ final class RunSpecOptions {
     @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum = 0.9;
 
-    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nesterov", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Nesterov momentum (default: ${DEFAULT-VALUE}).")
     boolean nesterov = true;
 
     @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")

@@ -48,4 +48,17 @@ class OcspCliTest {
         InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> start.spec.toSpec());
         assertTrue(e.getMessage().contains("stability.slStart"), e.getMessage());
     }
+
+    @Test
+    void negatableFlagsDefaultToTrueAndTheirNegationTurnsThemOff() {
+        JobCommand on = new JobCommand();
+        new CommandLine(on).parseArgs("--bootstrap-servers", "k:1");
+        assertTrue(on.createTopics);
+        JobCommand off = new JobCommand();
+        new CommandLine(off).parseArgs("--bootstrap-servers", "k:1", "--no-create-topics");
+        assertEquals(false, off.createTopics);
+        RunCommand.Start start = new RunCommand.Start();
+        new CommandLine(start).parseArgs("--bootstrap-servers", "k:1", "--run-id", "r", "--no-nesterov");
+        assertEquals(false, start.spec.toSpec().getOptimizer().getNesterov());
+    }
 }
