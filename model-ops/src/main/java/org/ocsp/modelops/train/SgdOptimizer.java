@@ -35,6 +35,27 @@ public final class SgdOptimizer implements AutoCloseable {
         return java.util.Optional.ofNullable(velocity);
     }
 
+    /** Whether the momentum buffer holds state (a step has been taken since creation). */
+    public boolean hasMomentum() {
+        return started;
+    }
+
+    /**
+     * Restores a momentum buffer saved from {@link #velocity()} after a step (checkpoint restore);
+     * the next step continues exactly as the saved optimiser would have.
+     */
+    public void restoreMomentum(float[] saved) {
+        if (velocity == null) {
+            throw new IllegalStateException("Cannot restore momentum: this optimiser has momentum 0");
+        }
+        if (saved.length != velocity.length()) {
+            throw new IllegalArgumentException("Invalid momentum buffer: " + saved.length + " values, the optimiser has "
+                    + velocity.length() + " parameters");
+        }
+        velocity.assign(Nd4j.createFromArray(saved).castTo(velocity.dataType()));
+        started = true;
+    }
+
     public void step(double lr) {
         INDArray w = store.flatParams();
         INDArray g = store.flatGradients();

@@ -194,6 +194,30 @@ public final class TrainingSession implements AutoCloseable {
         return new PruneResult(provenance.asMask(), before, after, flopsBefore, flops(), paramsBefore, parameterCount());
     }
 
+    /**
+     * The optimiser's momentum buffer (aligned with {@code params().flatParams()}), if a step has
+     * been taken since the last surgery; with the parameters and {@link #iteration()} it is the
+     * whole training state a checkpoint needs.
+     */
+    public java.util.Optional<float[]> momentum() {
+        if (!optimizer.hasMomentum()) {
+            return java.util.Optional.empty();
+        }
+        return optimizer.velocity().map(v -> v.dup().data().asFloat());
+    }
+
+    /**
+     * Restores the schedule position and momentum saved from {@link #iteration()} and
+     * {@link #momentum()} (checkpoint restore; parameters are restored through {@link #params()}).
+     */
+    public void restorePosition(long iteration, java.util.Optional<float[]> momentum) {
+        if (iteration < 0) {
+            throw new IllegalArgumentException("Invalid value " + iteration + " for iteration: must be >= 0");
+        }
+        this.iteration = iteration;
+        momentum.ifPresent(optimizer::restoreMomentum);
+    }
+
     /** Saves the current network with its provenance; returns the file's SHA-256. */
     public String save(Path file) throws IOException {
         return ModelFile.save(file, graph, params, provenance);

@@ -1,0 +1,55 @@
+package org.ocsp.flink.job;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.UnreadableRecordException;
+import org.ocsp.schemas.avro.event.EventHeader;
+
+/** Events topic records to {@link ControlEvent} (type, run, sequence); unreadable ones go to dead letters. */
+public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent> {
+    private static final long serialVersionUID = 1L;
+    public static final String STAGE = "decode-event";
+
+    private final DeadLetters deadLetters;
+    private transient EventCodec codec;
+    private transient Counter rejected;
+
+    public EventDecoder(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        codec = EventCodec.create();
+        rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<ControlEvent> out) {
+        try {
+            SpecificRecord record = codec.decode(raw.value);
+            RecordType type = RecordType.of(record);
+            EventHeader h = RecordType.headerOf(record).orElseThrow(() -> new BadInputException(
+                    "Expected an event on the events topic, got a " + type.recordName()));
+            ControlEvent e = new ControlEvent();
+            e.runId = h.getRunId();
+            e.type = type.name();
+            e.sequence = h.getSequence();
+            e.epoch = h.getEpoch();
+            e.value = raw.value;
+            e.key = raw.key;
+            e.topic = raw.topic;
+            e.partition = raw.partition;
+            e.offset = raw.offset;
+            out.collect(e);
+        } catch (UnreadableRecordException | BadInputException e) {
+            rejected.inc();
+            ctx.output(DeadLetters.TAG, deadLetters.of(raw, STAGE, e, codec));
+        }
+    }
+}

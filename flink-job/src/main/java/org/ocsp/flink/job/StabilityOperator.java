@@ -1,0 +1,245 @@
+package org.ocsp.flink.job;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.modelops.cost.CostModel;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.group.ChannelGroup;
+import org.ocsp.modelops.group.ChannelGroups;
+import org.ocsp.modelops.group.GraphResizer;
+import org.ocsp.modelops.saliency.GroupScores;
+import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.stability.StabilityState;
+import org.ocsp.modelops.stability.StabilityStateSerializer;
+import org.ocsp.modelops.stability.StabilityTracker;
+import org.ocsp.modelops.train.EpochDecider;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.avro.event.ConsumedOffset;
+import org.ocsp.schemas.avro.event.EpochCompleted;
+import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.FinalMetrics;
+import org.ocsp.schemas.avro.event.GroupChannelCount;
+import org.ocsp.schemas.avro.event.GroupJaccard;
+import org.ocsp.schemas.avro.event.GroupMask;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
+import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.PenaltyChanged;
+import org.ocsp.schemas.avro.event.PruningEvent;
+import org.ocsp.schemas.avro.event.PruningReason;
+import org.ocsp.schemas.avro.event.RegularizationStartMode;
+import org.ocsp.schemas.avro.event.RegularizationStarted;
+import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.RunStarted;
+
+/**
+ * The keyed stability operator (key = run id): a thin shell around {@link EpochDecider} and
+ * {@link StabilityTracker}. It turns the trainer's epoch results into the run's events, numbered
+ * gap-free (RunStarted is 0). For a monitored epoch the decision events come in the order
+ * RegularizationStarted, PenaltyChanged, PruningEvent, and MaskSnapshot LAST: the trainer takes
+ * the MaskSnapshot of epoch t as "the decision for t is complete" (all of it is in one
+ * transaction, so a read_committed reader sees all or nothing). The tracker's state is kept as
+ * versioned bytes ({@link StabilityStateSerializer}).
+ */
+public final class StabilityOperator extends KeyedProcessFunction<String, TrainerOutput, OutRecord> {
+    private static final long serialVersionUID = 1L;
+    public static final String UID = "stability";
+    public static final String PRODUCER = "stability";
+
+    private final String eventsTopic;
+    private transient ValueState<byte[]> runStarted;
+    private transient ValueState<byte[]> tracker;
+    private transient ValueState<Long> nextSequence;
+    private transient EventCodec codec;
+    private transient Map<String, RunModel> models;
+    private transient Map<String, RunMetrics> metrics;
+
+    /** Dense graph and groups of a run (derived from its spec; transient). */
+    private static final class RunModel {
+        final RunSpec spec;
+        final String configHash;
+        final NetworkGraph graph;
+        final List<ChannelGroup> groups;
+        final StabilityConfig config;
+
+        RunModel(RunSpec spec, String configHash) {
+            this.spec = spec;
+            this.configHash = configHash;
+            this.graph = RunSpecs.graph(spec);
+            this.groups = ChannelGroups.derive(graph);
+            this.config = RunSpecs.stability(spec);
+        }
+    }
+
+    public StabilityOperator(String eventsTopic) {
+        this.eventsTopic = eventsTopic;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        runStarted = getRuntimeContext().getState(new ValueStateDescriptor<>("run-started", Trainer.BYTES));
+        tracker = getRuntimeContext().getState(new ValueStateDescriptor<>("tracker", Trainer.BYTES));
+        nextSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("next-sequence", Types.LONG));
+        codec = EventCodec.create();
+        models = new HashMap<>();
+        metrics = new HashMap<>();
+    }
+
+    @Override
+    public void processElement(TrainerOutput o, Context ctx, Collector<OutRecord> out) throws Exception {
+        if (TrainerOutput.START.equals(o.kind)) {
+            runStarted.update(o.runStarted);
+            nextSequence.update(1L);
+            RunModel m = model(o.runId);
+            tracker.update(StabilityStateSerializer.toBytes(StabilityTracker.start(m.config).snapshot()));
+            decide(m, 0, o, out);
+            return;
+        }
+        RunModel m = model(o.runId);
+        if (TrainerOutput.EPOCH.equals(o.kind)) {
+            emit(out, m, EpochCompleted.newBuilder().setHeader(header(m, o.epoch, o)).setDatasetEpoch(o.datasetEpoch)
+                    .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
+                    .setTestLoss(o.testLoss).setLearningRate(o.learningRate).setFlops(o.flops).setParams(o.params)
+                    .setImagesPerSecond(o.imagesPerSecond).setDurationMillis(o.durationMillis).build());
+            if (!o.last) {
+                decide(m, o.epoch + 1, o, out);
+            }
+        } else if (TrainerOutput.PUBLISHED.equals(o.kind)) {
+            emit(out, m, ModelPublished.newBuilder().setHeader(header(m, o.epoch, o)).setUri(o.uri).setSha256(o.sha256)
+                    .setSizeBytes(o.sizeBytes).setFinalMetrics(FinalMetrics.newBuilder().setEpochsTrained(o.epoch + 1)
+                            .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
+                            .setFlops(o.flops).setParams(o.params).build()).build());
+        }
+    }
+
+    private void decide(RunModel m, int t, TrainerOutput o, Collector<OutRecord> out) throws Exception {
+        StabilityState before = StabilityStateSerializer.fromBytes(tracker.value());
+        StabilityTracker tr = StabilityTracker.restore(m.config, before);
+        double lambdaBefore = tr.lastDecision().flatMap(d -> d.lambda().isPresent()
+                ? Optional.of(d.lambda().getAsDouble()) : Optional.<Double>empty()).orElse(0.0);
+        EpochDecider decider = new EpochDecider(m.graph, m.groups, m.spec.getFlopsReductionTarget(),
+                RunSpecs.limit(m.spec), tr);
+        GroupScores[] used = new GroupScores[1];
+        EpochDecision d = decider.decide(t, () -> {
+            if (o.scores == null) {
+                throw new IllegalStateException("Epoch " + t + " of run " + o.runId + " needs saliency scores, the "
+                        + "trainer sent none");
+            }
+            used[0] = ScoresCodec.fromBytes(o.scores);
+            return used[0];
+        });
+        tracker.update(StabilityStateSerializer.toBytes(tr.snapshot()));
+        RunMetrics rm = metrics.computeIfAbsent(o.runId, id -> RunMetrics.stability(getRuntimeContext().getMetricGroup(), id));
+        rm.epoch = t;
+        rm.phase = d.phase().name();
+        rm.stability = d.stability().orElse(0);
+        rm.lambda = d.lambda().orElse(0);
+        if (d.mask().isEmpty()) {
+            return;
+        }
+        double stability = d.stability().orElse(0);
+        if (d.regularizationStartedNow()) {
+            boolean fixed = m.config.regularizationStart() == org.ocsp.modelops.stability.RegularizationStartMode.FIXED;
+            String reason = fixed
+                    ? "epoch " + t + " > slStart + 1 = " + (m.config.slStart() + 1)
+                    : "J_avg(" + t + ") - J_avg(" + (t - 2) + ") = " + (before.recentStabilityScores().isEmpty() ? stability
+                            : stability - before.recentStabilityScores().get(0))
+                            + " <= eps " + m.config.plateauEps();
+            emit(out, m, RegularizationStarted.newBuilder().setHeader(header(m, t, o))
+                    .setMode(fixed ? RegularizationStartMode.FIXED : RegularizationStartMode.AUTOMATIC)
+                    .setReason(reason).setStabilityScore(stability).build());
+        }
+        if (d.lambdaChanged()) {
+            emit(out, m, PenaltyChanged.newBuilder().setHeader(header(m, t, o)).setLambdaOld(lambdaBefore)
+                    .setLambdaNew(d.lambda().getAsDouble()).build());
+        }
+        SubnetworkMask mask = d.mask().get();
+        if (d.pruneAtEndOfEpoch()) {
+            emit(out, m, pruningEvent(m, t, o, d, mask, stability));
+        }
+        List<GroupJaccard> jaccard = new ArrayList<>();
+        d.groupJaccard().forEach((g, j) -> jaccard.add(GroupJaccard.newBuilder().setGroupId(g).setJaccard(j).build()));
+        emit(out, m, MaskSnapshot.newBuilder().setHeader(header(m, t, o)).setGroups(groupMasks(m, mask))
+                .setComparedWithEpoch(jaccard.isEmpty() ? null : t - m.config.lag()).setGroupJaccard(jaccard)
+                .setSimilarity(d.similarity().orElse(0)).setStabilityScore(stability)
+                .setSaliencyDigest("sha256/16:" + (used[0] == null ? "" : used[0].digest())).build());
+    }
+
+    private PruningEvent pruningEvent(RunModel m, int t, TrainerOutput o, EpochDecision d, SubnetworkMask mask,
+                                      double stability) throws Exception {
+        Map<String, Integer> after = new LinkedHashMap<>();
+        List<GroupChannelCount> counts = new ArrayList<>();
+        for (ChannelGroup g : m.groups) {
+            int kept = mask.groupIds().contains(g.id()) ? mask.keptCount(g.id()) : g.width();
+            after.put(g.id(), kept);
+            counts.add(GroupChannelCount.newBuilder().setGroupId(g.id()).setBefore(g.width()).setAfter(kept).build());
+        }
+        CostModel dense = CostModel.of(m.graph);
+        CostModel pruned = CostModel.of(GraphResizer.withWidths(m.graph, m.groups, after));
+        return PruningEvent.newBuilder().setHeader(header(m, t, o)).setTStar(t)
+                .setReason(d.pruneReason().get() == org.ocsp.modelops.stability.PruneReason.HARD_CAP
+                        ? PruningReason.HARD_CAP : PruningReason.TAU_REACHED)
+                .setStabilityScore(stability).setFinalMask(groupMasks(m, mask)).setChannelCounts(counts)
+                .setFlopsBefore(dense.flops()).setFlopsAfter(pruned.flops()).setParamsBefore(dense.params())
+                .setParamsAfter(pruned.params()).build();
+    }
+
+    private static List<GroupMask> groupMasks(RunModel m, SubnetworkMask mask) {
+        List<GroupMask> groups = new ArrayList<>();
+        for (ChannelGroup g : m.groups) {
+            if (!mask.groupIds().contains(g.id())) {
+                continue;
+            }
+            List<Integer> kept = new ArrayList<>();
+            for (int i : mask.kept(g.id())) {
+                kept.add(i);
+            }
+            groups.add(GroupMask.newBuilder().setGroupId(g.id()).setOriginalWidth(g.width()).setKept(kept).build());
+        }
+        return groups;
+    }
+
+    private EventHeader header(RunModel m, int epoch, TrainerOutput o) throws Exception {
+        long seq = nextSequence.value();
+        nextSequence.update(seq + 1);
+        EventHeader h = RunSpecs.header(o.runId, seq, epoch, o.step, PRODUCER, m.configHash);
+        if (o.lastOffset != null && o.batchesTopic != null) {
+            h.setConsumedOffsets(List.of(ConsumedOffset.newBuilder().setTopic(o.batchesTopic).setPartition(0)
+                    .setOffset(o.lastOffset).build()));
+        }
+        return h;
+    }
+
+    private void emit(Collector<OutRecord> out, RunModel m, SpecificRecord event) {
+        String runId = ((EventHeader) event.get(0)).getRunId();
+        out.collect(new OutRecord(eventsTopic, runId.getBytes(StandardCharsets.UTF_8), codec.encode(event)));
+    }
+
+    private RunModel model(String runId) throws Exception {
+        RunModel m = models.get(runId);
+        if (m == null) {
+            byte[] bytes = runStarted.value();
+            if (bytes == null) {
+                throw new IllegalStateException("Run " + runId + " has no RunStarted in the stability operator's state");
+            }
+            RunStarted s = codec.decode(bytes, RunStarted.class);
+            m = new RunModel(s.getSpec(), s.getHeader().getConfigHash());
+            models.put(runId, m);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,235 @@
+package org.ocsp.flink.job;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.ocsp.flink.topics.TopicSpec;
+import org.ocsp.flink.topics.Topics;
+
+/**
+ * The streaming trainer's topology:
+ * batches -> decode -> fan-out to every active run -> keyBy(run) -> Trainer -> keyBy(run) ->
+ * StabilityOperator -> exactly-once Kafka sink (events + dead letters); the event log is read
+ * back (read_committed) for RunStarted (fan-out, trainer) and the decisions (trainer).
+ *
+ * <pre>{@code
+ * TrainerJob job = TrainerJob.builder()
+ *         .setBootstrapServers("localhost:9092")
+ *         .optTopics(Topics.defaults())
+ *         .optCheckpointInterval(Duration.ofSeconds(2))
+ *         .build();
+ * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
+ * job.addTo(env);
+ * env.execute("ocsp-trainer");
+ * }</pre>
+ */
+public final class TrainerJob {
+    public static final String NAME = "ocsp-streaming-trainer";
+    /** Broker maximum is 15 min; the connector's default (1 h) would be refused (stack.md trap 1). */
+    public static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final String modelDir;
+    private final Duration checkpointInterval;
+    private final Optional<String> checkpointDir;
+    private final Optional<String> restoreFrom;
+    private final String groupId;
+    private final String transactionalIdPrefix;
+    private final int parallelism;
+
+    private TrainerJob(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.topics = b.topics;
+        this.modelDir = b.modelDir;
+        this.checkpointInterval = b.checkpointInterval;
+        this.checkpointDir = b.checkpointDir;
+        this.restoreFrom = b.restoreFrom;
+        this.groupId = b.groupId;
+        this.transactionalIdPrefix = b.transactionalIdPrefix;
+        this.parallelism = b.parallelism;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** RocksDB with incremental checkpoints, exactly-once checkpointing, retained on cancel (stack.md trap 7). */
+    public Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(10));
+        checkpointDir.ifPresent(d -> {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d);
+        });
+        restoreFrom.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
+        return conf;
+    }
+
+    private KafkaSource<RawRecord> source(TopicSpec topic, String group) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic.name())
+                .setGroupId(group)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RawDeserializer())
+                // The event log is written transactionally: never read aborted records (stack.md trap 2).
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("max.partition.fetch.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                .setProperty("fetch.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                .build();
+    }
+
+    /** Adds the whole topology to the environment. */
+    public void addTo(StreamExecutionEnvironment env) {
+        env.setParallelism(parallelism);
+        DeadLetters dl = new DeadLetters(topics.deadLetters().name());
+
+        SingleOutputStreamOperator<RunBatch> batches = env
+                .fromSource(source(topics.batches(), groupId + "-batches"), WatermarkStrategy.noWatermarks(), "batches")
+                .uid("batches-source").setParallelism(topics.batches().partitions())
+                .process(new BatchDecoder(dl)).uid("decode-batches").name("decode batches");
+
+        SingleOutputStreamOperator<ControlEvent> control = env
+                .fromSource(source(topics.events(), groupId + "-events"), WatermarkStrategy.noWatermarks(), "events")
+                .uid("events-source")
+                .process(new EventDecoder(dl)).uid("decode-events").name("decode events");
+
+        BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS);
+        DataStream<RunBatch> perRun = batches.connect(runs).process(new RunFanOut()).uid("fan-out")
+                .name("fan-out to runs");
+
+        SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
+                .connect(control.keyBy(e -> e.runId, Types.STRING))
+                .process(new Trainer(dl, modelDir)).uid(Trainer.UID).name("trainer");
+
+        SingleOutputStreamOperator<OutRecord> events = trained.keyBy(o -> o.runId, Types.STRING)
+                .process(new StabilityOperator(topics.events().name())).uid(StabilityOperator.UID).name("stability");
+
+        events.union(batches.getSideOutput(DeadLetters.TAG), control.getSideOutput(DeadLetters.TAG),
+                        trained.getSideOutput(DeadLetters.TAG))
+                .sinkTo(KafkaSink.<OutRecord>builder()
+                        .setBootstrapServers(bootstrapServers)
+                        .setRecordSerializer(new OutRecordSerializer())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(transactionalIdPrefix)
+                        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                        .setProperty("max.request.size", Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                        .build())
+                .uid("events-sink").name("events + dead letters (exactly-once)");
+    }
+
+    /** Builder: {@code set*} required, {@code opt*} optional. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private Topics topics = Topics.defaults();
+        private String modelDir = "runs/models";
+        private Duration checkpointInterval = Duration.ofSeconds(5);
+        private Optional<String> checkpointDir = Optional.empty();
+        private Optional<String> restoreFrom = Optional.empty();
+        private String groupId = "ocsp-trainer";
+        private String transactionalIdPrefix = "ocsp-trainer";
+        private int parallelism = 1;
+
+        public Builder setBootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        public Builder optTopics(Topics topics) {
+            this.topics = topics;
+            return this;
+        }
+
+        /** Where finished models are written (default {@code runs/models}). */
+        public Builder optModelDir(String dir) {
+            this.modelDir = dir;
+            return this;
+        }
+
+        /** Decision latency is about one interval (events commit with checkpoints; default 5 s). */
+        public Builder optCheckpointInterval(Duration interval) {
+            this.checkpointInterval = interval;
+            return this;
+        }
+
+        /** Durable checkpoint directory URI, e.g. {@code file:///var/ocsp/checkpoints} or {@code s3://...}. */
+        public Builder optCheckpointDir(String uri) {
+            this.checkpointDir = Optional.of(uri);
+            return this;
+        }
+
+        /** Restore from this retained checkpoint or savepoint. */
+        public Builder optRestoreFrom(String path) {
+            this.restoreFrom = Optional.of(path);
+            return this;
+        }
+
+        public Builder optGroupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        /** Must be unique per job on a cluster (default {@code ocsp-trainer}). */
+        public Builder optTransactionalIdPrefix(String prefix) {
+            this.transactionalIdPrefix = prefix;
+            return this;
+        }
+
+        public Builder optParallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public TrainerJob build() {
+            List<String> p = new ArrayList<>();
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                p.add("Missing configuration bootstrapServers: setBootstrapServers(\"host:9092\") (CLI: --bootstrap-servers)");
+            }
+            if (topics == null) {
+                p.add("Invalid value null for configuration topics: use Topics.defaults()");
+            }
+            if (checkpointInterval == null || checkpointInterval.toMillis() < 100) {
+                p.add("Invalid value " + checkpointInterval + " for configuration checkpointInterval: must be >= 100 ms "
+                        + "(decisions become visible only when a checkpoint completes)");
+            }
+            if (parallelism < 1) {
+                p.add("Invalid value " + parallelism + " for configuration parallelism: must be >= 1");
+            }
+            if (modelDir == null || modelDir.isBlank()) {
+                p.add("Invalid value '" + modelDir + "' for configuration modelDir: must name a directory");
+            }
+            if (!p.isEmpty()) {
+                throw new IllegalArgumentException("Cannot build TrainerJob:\n  " + String.join("\n  ", p));
+            }
+            return new TrainerJob(this);
+        }
+    }
+}

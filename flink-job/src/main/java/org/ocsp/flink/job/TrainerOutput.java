@@ -1,0 +1,42 @@
+package org.ocsp.flink.job;
+
+/**
+ * What the trainer tells the stability operator about one run, in order: START (the run began,
+ * with the saliency for epoch 0's decision when it needs one), EPOCH (an epoch finished: metrics
+ * and the saliency for the next decision), PUBLISHED (the final model was written). Flink POJO.
+ */
+public class TrainerOutput {
+    public static final String START = "START";
+    public static final String EPOCH = "EPOCH";
+    public static final String PUBLISHED = "PUBLISHED";
+
+    public String runId;
+    public String kind;
+    /** START: the RunStarted event (single-object bytes). */
+    public byte[] runStarted;
+    public int epoch;
+    public int datasetEpoch;
+    public long step;
+    /** EPOCH: whether this was the planned last epoch (no further decision). */
+    public boolean last;
+    /** Group scores (see {@link ScoresCodec}) for the decision of epoch {@code epoch + 1} (START: epoch 0). */
+    public byte[] scores;
+    public double trainLoss;
+    public double trainAccuracy;
+    public Double testLoss;
+    public Double testAccuracy;
+    public double learningRate;
+    public long flops;
+    public long params;
+    public double imagesPerSecond;
+    public long durationMillis;
+    /** Offset of the last batches-topic record consumed (null before any). */
+    public Long lastOffset;
+    public String batchesTopic;
+    public String uri;
+    public String sha256;
+    public long sizeBytes;
+
+    public TrainerOutput() {
+    }
+}

@@ -1,0 +1,280 @@
+package org.ocsp.flink.run;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.graph.LayerSpec;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.saliency.SaliencyKind;
+import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.train.LearningRateSchedule;
+import org.ocsp.modelops.train.SgdConfig;
+import org.ocsp.modelops.train.TrainingSettings;
+import org.ocsp.schemas.avro.event.CosineSchedule;
+import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.LinearSchedule;
+import org.ocsp.schemas.avro.event.LrScheduleKind;
+import org.ocsp.schemas.avro.event.LrScheduleSpec;
+import org.ocsp.schemas.avro.event.MultiStepSchedule;
+import org.ocsp.schemas.avro.event.OptimizerSpec;
+import org.ocsp.schemas.avro.event.RegularizationStartMode;
+import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.RunStarted;
+import org.ocsp.schemas.avro.event.SelectionSpec;
+import org.ocsp.schemas.avro.event.StabilitySpec;
+
+/**
+ * The bridge between the logged {@link RunSpec} and model-ops: validation, config hash, and the
+ * settings objects the trainer and the stability operator build from it.
+ *
+ * <pre>{@code
+ * RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 30).build();
+ * String hash = RunSpecs.configHash(spec);            // SHA-256 of the canonical Avro bytes
+ * RunStarted started = RunSpecs.runStarted("run-1", spec);
+ * StabilityConfig stability = RunSpecs.stability(spec);
+ * }</pre>
+ */
+public final class RunSpecs {
+    /** The selection tolerance model-ops implements (reference value). */
+    public static final double FLOPS_TOLERANCE = 5e-4;
+
+    private RunSpecs() {
+    }
+
+    /** A spec with the reference's defaults (cosine schedule, automatic regularisation start), to adjust. */
+    public static RunSpec.Builder reference(String architecture, int numClasses, List<Integer> inputShape,
+                                            double target, Integer epochsPlanned) {
+        return RunSpec.newBuilder()
+                .setArchitecture(architecture).setNumClasses(numClasses).setInputShape(new ArrayList<>(inputShape))
+                .setDatasetName(null).setFlopsReductionTarget(target).setEpochsPlanned(epochsPlanned)
+                .setBatchSize(128)
+                .setOptimizer(OptimizerSpec.newBuilder().setLearningRate(0.1).setMomentum(0.9).setNesterov(true)
+                        .setWeightDecay(5e-4).build())
+                .setLrSchedule(LrScheduleSpec.newBuilder().setKind(LrScheduleKind.COSINE).setPerIteration(true)
+                        .setParams(CosineSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build())
+                        .build())
+                .setStability(StabilitySpec.newBuilder()
+                        .setMonitorStart(StabilityConfig.DEFAULT_MONITOR_START).setLag(StabilityConfig.DEFAULT_LAG)
+                        .setWindow(StabilityConfig.DEFAULT_WINDOW).setTau(StabilityConfig.DEFAULT_TAU)
+                        .setRegularizationStart(RegularizationStartMode.AUTOMATIC).setSlStart(null)
+                        .setPlateauEps(StabilityConfig.DEFAULT_PLATEAU_EPS)
+                        .setLambdaStart(StabilityConfig.DEFAULT_LAMBDA_START)
+                        .setLambdaDelta(StabilityConfig.DEFAULT_LAMBDA_DELTA)
+                        .setLambdaInterval(StabilityConfig.DEFAULT_LAMBDA_INTERVAL).setHardCapEpoch(null).build())
+                .setSelection(SelectionSpec.newBuilder().setMaxPruneFraction(PruningLimit.reference().maxFraction())
+                        .setPruneLimitRate(PruningLimit.reference().k()).setFlopsTolerance(FLOPS_TOLERANCE)
+                        .setCostAware(true).build())
+                .setSaliency(org.ocsp.schemas.avro.event.SaliencyKind.L2_MAGNITUDE)
+                .setSeed(42);
+    }
+
+    /** Every problem of a spec at once; empty when the job can run it. */
+    public static List<String> problems(RunSpec spec) {
+        List<String> p = new ArrayList<>();
+        if (!Architectures.names().contains(spec.getArchitecture())) {
+            p.add("Invalid value '" + spec.getArchitecture() + "' for configuration architecture: known are "
+                    + Architectures.names());
+        }
+        if (spec.getInputShape().size() != 3) {
+            p.add("Invalid value " + spec.getInputShape() + " for configuration inputShape: must be [C, H, W]");
+        }
+        if (spec.getNumClasses() < 2) {
+            p.add("Invalid value " + spec.getNumClasses() + " for configuration numClasses: must be >= 2");
+        }
+        double t = spec.getFlopsReductionTarget();
+        if (!(t > 0 && t < 1)) {
+            p.add("Invalid value " + t + " for configuration flopsReductionTarget: must be in (0, 1)");
+        }
+        if (spec.getEpochsPlanned() != null && spec.getEpochsPlanned() < 1) {
+            p.add("Invalid value " + spec.getEpochsPlanned() + " for configuration epochsPlanned: must be >= 1");
+        }
+        if (spec.getBatchSize() < 1) {
+            p.add("Invalid value " + spec.getBatchSize() + " for configuration batchSize: must be >= 1");
+        }
+        if (!spec.getSelection().getCostAware()) {
+            p.add("Invalid value false for configuration selection.costAware: model-ops implements the cost-aware "
+                    + "scores only");
+        }
+        if (spec.getSelection().getFlopsTolerance() != FLOPS_TOLERANCE) {
+            p.add("Invalid value " + spec.getSelection().getFlopsTolerance() + " for configuration "
+                    + "selection.flopsTolerance: model-ops implements " + FLOPS_TOLERANCE + " only");
+        }
+        LrScheduleSpec s = spec.getLrSchedule();
+        Object params = s.getParams();
+        boolean match = (s.getKind() == LrScheduleKind.COSINE && params instanceof CosineSchedule)
+                || (s.getKind() == LrScheduleKind.LINEAR && params instanceof LinearSchedule)
+                || (s.getKind() == LrScheduleKind.MULTI_STEP && params instanceof MultiStepSchedule);
+        if (!match) {
+            p.add("Invalid value " + params + " for configuration lrSchedule.params: does not match kind " + s.getKind());
+        }
+        if (horizonEpochs(spec) == null && s.getKind() != LrScheduleKind.MULTI_STEP) {
+            p.add("Missing configuration lrSchedule.params.horizonEpochs: needed when epochsPlanned is not set");
+        }
+        if (spec.getStability().getRegularizationStart() == RegularizationStartMode.FIXED
+                && spec.getStability().getSlStart() == null) {
+            p.add("Missing configuration stability.slStart: needed with regularizationStart FIXED");
+        }
+        try {
+            stability(spec);
+        } catch (RuntimeException e) {
+            p.add(e.getMessage());
+        }
+        try {
+            limit(spec);
+        } catch (RuntimeException e) {
+            p.add(e.getMessage());
+        }
+        return p;
+    }
+
+    /** @throws InvalidRunSpecException listing every problem */
+    public static RunSpec validate(RunSpec spec) {
+        List<String> p = problems(spec);
+        if (!p.isEmpty()) {
+            throw new InvalidRunSpecException(p);
+        }
+        return spec;
+    }
+
+    /** Canonical bytes: the Avro binary encoding of the spec with the current schema. */
+    public static byte[] canonicalBytes(RunSpec spec) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+            new SpecificDatumWriter<>(RunSpec.class).write(spec, enc);
+            enc.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot encode run spec", e);
+        }
+    }
+
+    /** SHA-256 of {@link #canonicalBytes}, lower-case hex. */
+    public static String configHash(RunSpec spec) {
+        return HexFormat.of().formatHex(sha256(canonicalBytes(spec)));
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A deterministic event id: the same (run, sequence, config) always gets the same id, so duplicates show. */
+    public static UUID eventId(String runId, long sequence, String configHash) {
+        return UUID.nameUUIDFromBytes((runId + "/" + sequence + "/" + configHash).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The header of a run's event. */
+    public static EventHeader header(String runId, long sequence, int epoch, long step, String producer, String configHash) {
+        return EventHeader.newBuilder().setEventId(eventId(runId, sequence, configHash)).setRunId(runId)
+                .setSequence(sequence).setEpoch(epoch).setStep(step).setEventTime(java.time.Instant.ofEpochMilli(
+                        System.currentTimeMillis())).setProducer(producer).setConfigHash(configHash)
+                .setConsumedOffsets(null).setCheckpointId(null).build();
+    }
+
+    /** The RunStarted event (sequence 0) of a validated spec. */
+    public static RunStarted runStarted(String runId, RunSpec spec) {
+        validate(spec);
+        return RunStarted.newBuilder().setHeader(header(runId, 0, 0, 0, "cli-run", configHash(spec))).setSpec(spec).build();
+    }
+
+    public static NetworkGraph graph(RunSpec spec) {
+        List<Integer> s = spec.getInputShape();
+        return Architectures.byName(spec.getArchitecture(), spec.getNumClasses(),
+                new LayerSpec.Input(s.get(0), s.get(1), s.get(2)));
+    }
+
+    public static int featuresPerExample(RunSpec spec) {
+        List<Integer> s = spec.getInputShape();
+        return s.get(0) * s.get(1) * s.get(2);
+    }
+
+    public static PruningLimit limit(RunSpec spec) {
+        return new PruningLimit(spec.getSelection().getMaxPruneFraction(), spec.getSelection().getPruneLimitRate());
+    }
+
+    public static StabilityConfig stability(RunSpec spec) {
+        StabilitySpec s = spec.getStability();
+        StabilityConfig.Builder b = StabilityConfig.builder().optMonitorStart(s.getMonitorStart()).optLag(s.getLag())
+                .optWindow(s.getWindow()).optTau(s.getTau())
+                .optRegularizationStart(s.getRegularizationStart() == RegularizationStartMode.FIXED
+                        ? org.ocsp.modelops.stability.RegularizationStartMode.FIXED
+                        : org.ocsp.modelops.stability.RegularizationStartMode.AUTOMATIC)
+                .optPlateauEps(s.getPlateauEps()).optLambdaStart(s.getLambdaStart()).optLambdaDelta(s.getLambdaDelta())
+                .optLambdaInterval(s.getLambdaInterval());
+        if (s.getSlStart() != null) {
+            b.optSlStart(s.getSlStart());
+        }
+        if (s.getHardCapEpoch() != null) {
+            b.optHardCap(s.getHardCapEpoch());
+        }
+        return b.build();
+    }
+
+    public static SaliencyKind saliency(RunSpec spec) {
+        switch (spec.getSaliency()) {
+            case TAYLOR_FIRST_ORDER:
+                return SaliencyKind.TAYLOR;
+            case BN_SCALE:
+                return SaliencyKind.BN_SCALE;
+            default:
+                return SaliencyKind.L2;
+        }
+    }
+
+    /** Training settings once the number of TRAIN batches per epoch is known (the schedule needs it). */
+    public static TrainingSettings settings(RunSpec spec, int trainBatchesPerEpoch) {
+        OptimizerSpec o = spec.getOptimizer();
+        return new TrainingSettings(spec.getBatchSize(), spec.getSeed(),
+                new SgdConfig(o.getMomentum(), o.getNesterov(), o.getWeightDecay()),
+                schedule(spec, trainBatchesPerEpoch), saliency(spec));
+    }
+
+    private static Integer horizonEpochs(RunSpec spec) {
+        Object params = spec.getLrSchedule().getParams();
+        Integer h = null;
+        if (params instanceof CosineSchedule) {
+            h = ((CosineSchedule) params).getHorizonEpochs();
+        } else if (params instanceof LinearSchedule) {
+            h = ((LinearSchedule) params).getHorizonEpochs();
+        }
+        return h != null ? h : spec.getEpochsPlanned();
+    }
+
+    static LearningRateSchedule schedule(RunSpec spec, int batchesPerEpoch) {
+        LrScheduleSpec s = spec.getLrSchedule();
+        double base = spec.getOptimizer().getLearningRate();
+        LearningRateSchedule perIteration;
+        Object params = s.getParams();
+        if (params instanceof MultiStepSchedule) {
+            MultiStepSchedule m = (MultiStepSchedule) params;
+            long[] milestones = m.getMilestoneEpochs().stream().mapToLong(e -> (long) e * batchesPerEpoch).toArray();
+            perIteration = LearningRateSchedule.multiStep(base, milestones, m.getGamma());
+        } else if (params instanceof LinearSchedule) {
+            perIteration = LearningRateSchedule.linear(base, ((LinearSchedule) params).getFinalLearningRate(),
+                    (long) horizonEpochs(spec) * batchesPerEpoch);
+        } else {
+            perIteration = LearningRateSchedule.cosine(base, ((CosineSchedule) params).getFinalLearningRate(),
+                    (long) horizonEpochs(spec) * batchesPerEpoch);
+        }
+        if (s.getPerIteration()) {
+            return perIteration;
+        }
+        LearningRateSchedule inner = perIteration;
+        return it -> inner.lr(it / batchesPerEpoch * batchesPerEpoch);
+    }
+}
