@@ -1,26 +1,44 @@
 package org.ocsp.flink.job;
 
 import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
- * Sends every batch to every active run (broadcast state: run id -> dataset filter, from the
- * RunStarted events). The trainer decides where in the stream a run starts.
+ * Sends every batch to every active run (broadcast state: run id -> dataset filter, from valid
+ * RunStarted events); the trainer decides where in the stream a run starts (the next epoch).
+ * Events of runs it has not registered are dead-lettered here ("event for unknown run"), once,
+ * by subtask 0 (every subtask sees every broadcast event).
  */
 public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlEvent, RunBatch> {
     private static final long serialVersionUID = 1L;
+    public static final String STAGE = "fan-out";
     /** Run id -> dataset name the run trains on ("" = any). */
     public static final MapStateDescriptor<String, String> RUNS =
             new MapStateDescriptor<>("active-runs", Types.STRING, Types.STRING);
 
+    private final DeadLetters deadLetters;
     private transient EventCodec codec;
+    private transient Counter rejected;
+
+    public RunFanOut(DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        codec = EventCodec.create();
+        rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
+    }
 
     @Override
     public void processElement(RunBatch b, ReadOnlyContext ctx, Collector<RunBatch> out) throws Exception {
@@ -33,20 +51,28 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
 
     @Override
     public void processBroadcastElement(ControlEvent e, Context ctx, Collector<RunBatch> out) throws Exception {
-        if (!RecordType.RUN_STARTED.name().equals(e.type)) {
+        boolean known = ctx.getBroadcastState(RUNS).contains(e.runId);
+        if (RecordType.RUN_STARTED.name().equals(e.type)) {
+            if (known) {
+                return; // a duplicate or a conflicting restart: the trainer decides and dead-letters
+            }
+            try {
+                RunStarted s = codec.decode(e.value, RunStarted.class);
+                if (e.sequence == 0 && RunSpecs.problems(s.getSpec()).isEmpty()
+                        && RunSpecs.configHash(s.getSpec()).equals(s.getHeader().getConfigHash())) {
+                    String dataset = s.getSpec().getDatasetName();
+                    ctx.getBroadcastState(RUNS).put(e.runId, dataset == null ? "" : dataset);
+                }
+            } catch (UnreadableRecordException ex) {
+                // cannot happen: EventDecoder read the same bytes; the trainer reports invalid RunStarted events
+            }
             return;
         }
-        if (codec == null) {
-            codec = EventCodec.create();
-        }
-        try {
-            RunStarted s = codec.decode(e.value, RunStarted.class);
-            String dataset = s.getSpec().getDatasetName();
-            if (!ctx.getBroadcastState(RUNS).contains(e.runId)) {
-                ctx.getBroadcastState(RUNS).put(e.runId, dataset == null ? "" : dataset);
-            }
-        } catch (UnreadableRecordException ex) {
-            // EventDecoder already read it; cannot happen for the same bytes. The trainer dead-letters bad runs.
+        if (!known && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            rejected.inc();
+            ctx.output(DeadLetters.TAG, deadLetters.of(e.topic, e.partition, e.offset, e.key, e.value, STAGE,
+                    BadInputException.class.getName(), "event for unknown run '" + e.runId + "': no valid RunStarted "
+                            + "for it in the log (" + e.type + ", sequence " + e.sequence + ")", e.runId, null, codec));
         }
     }
 }

@@ -333,8 +333,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             return;
         }
         if (c == null) {
-            deadLetter(e, ctx, "event for unknown run '" + e.runId + "': no RunStarted for it in the log", null);
-            return;
+            return; // event for an unknown run: RunFanOut dead-letters it
         }
         if (e.sequence != c.lastSequence + 1) {
             deadLetter(e, ctx, "out of order: " + e.type + " with sequence " + e.sequence + " for run '" + e.runId

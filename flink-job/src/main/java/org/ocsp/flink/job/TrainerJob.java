@@ -123,7 +123,7 @@ public final class TrainerJob {
                 .process(new EventDecoder(dl)).uid("decode-events").name("decode events");
 
         BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS);
-        DataStream<RunBatch> perRun = batches.connect(runs).process(new RunFanOut()).uid("fan-out")
+        SingleOutputStreamOperator<RunBatch> perRun = batches.connect(runs).process(new RunFanOut(dl)).uid("fan-out")
                 .name("fan-out to runs");
 
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
@@ -134,7 +134,7 @@ public final class TrainerJob {
                 .process(new StabilityOperator(topics.events().name())).uid(StabilityOperator.UID).name("stability");
 
         events.union(batches.getSideOutput(DeadLetters.TAG), control.getSideOutput(DeadLetters.TAG),
-                        trained.getSideOutput(DeadLetters.TAG))
+                        perRun.getSideOutput(DeadLetters.TAG), trained.getSideOutput(DeadLetters.TAG))
                 .sinkTo(KafkaSink.<OutRecord>builder()
                         .setBootstrapServers(bootstrapServers)
                         .setRecordSerializer(new OutRecordSerializer())

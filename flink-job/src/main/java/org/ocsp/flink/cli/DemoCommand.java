@@ -1,0 +1,239 @@
+package org.ocsp.flink.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.ocsp.deploy.EmbeddedKafkaBroker;
+import org.ocsp.flink.job.TrainerJob;
+import org.ocsp.flink.publish.Publisher;
+import org.ocsp.flink.run.RunStarter;
+import org.ocsp.flink.topics.TopicAdmin;
+import org.ocsp.flink.topics.Topics;
+import org.ocsp.modelops.data.BatchSequence;
+import org.ocsp.modelops.data.Split;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.EpochCompleted;
+import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
+import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.PenaltyChanged;
+import org.ocsp.schemas.avro.event.PruningEvent;
+import org.ocsp.schemas.avro.event.RegularizationStartMode;
+import org.ocsp.schemas.avro.event.RegularizationStarted;
+import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.RunStarted;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: everything on one machine. An in-process Kafka broker, a Flink mini-cluster with
+ * RocksDB, a Fashion-MNIST subset published as a stream, one run started; live progress per epoch
+ * and the decision timeline at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start an in-process Kafka broker and a Flink mini-cluster, publish Fashion-MNIST (a subset by "
+                + "default), start a run and show its progress and decisions. Takes a few minutes with the defaults.")
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Mixin
+    RunSpecOptions run;
+
+    @Option(names = "--run-id", description = "Run id (default: ${DEFAULT-VALUE}).")
+    String runId = "demo-run";
+
+    @Option(names = "--work-dir", description = "Models and checkpoints (default: ${DEFAULT-VALUE}).")
+    Path workDir = Path.of("runs", "demo");
+
+    @Option(names = "--checkpoint-interval-ms", description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
+    long checkpointIntervalMs = 1000;
+
+    @Option(names = "--timeout-minutes", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes = 60;
+
+    /** Demo defaults (a run that reaches t* in minutes); an option given on the command line wins. */
+    private void applyDemoDefaults() {
+        ParseResult parsed = command.commandLine().getParseResult();
+        if (!parsed.hasMatchedOption("--train-subset")) {
+            dataset.trainSubset = 2048;
+        }
+        if (!parsed.hasMatchedOption("--test-subset")) {
+            dataset.testSubset = 512;
+        }
+        if (!parsed.hasMatchedOption("--epochs")) {
+            run.epochs = 10;
+        }
+        if (!parsed.hasMatchedOption("--lr")) {
+            run.lr = 0.05;
+        }
+        if (!parsed.hasMatchedOption("--monitor-start")) {
+            run.monitorStart = 1;
+        }
+        if (!parsed.hasMatchedOption("--reg-start")) {
+            run.regStart = RegularizationStartMode.FIXED;
+        }
+        if (!parsed.hasMatchedOption("--sl-start") && run.regStart == RegularizationStartMode.FIXED) {
+            run.slStart = 1;
+        }
+        if (!parsed.hasMatchedOption("--lambda-start")) {
+            run.lambdaStart = 0.2;
+        }
+        if (!parsed.hasMatchedOption("--lambda-delta")) {
+            run.lambdaDelta = 0.2;
+        }
+        if (!parsed.hasMatchedOption("--hard-cap")) {
+            run.hardCap = Math.max(run.monitorStart, run.epochs * 6 / 10);
+        }
+        if (!parsed.hasMatchedOption("--dataset")) {
+            run.dataset = dataset.name();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream o = System.out;
+        applyDemoDefaults();
+        BatchSequence seq = dataset.sequence();
+        run.batchSize = Math.max(run.batchSize, dataset.batchSize);
+        RunSpec spec = run.toSpec();
+        long started = System.nanoTime();
+        o.println("demo: starting an in-process Kafka broker ...");
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().start()) {
+            String bootstrap = kafka.bootstrapServers();
+            Topics topics = Topics.defaults();
+            TopicAdmin.createAll(bootstrap, topics);
+            Files.createDirectories(workDir);
+            TrainerJob job = TrainerJob.builder().setBootstrapServers(bootstrap).optTopics(topics)
+                    .optModelDir(workDir.resolve("models").toString())
+                    .optCheckpointDir(workDir.toAbsolutePath().resolve("checkpoints").toUri().toString())
+                    .optCheckpointInterval(Duration.ofMillis(checkpointIntervalMs)).build();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(job.configuration());
+            job.addTo(env);
+            o.printf("demo: Kafka at %s; starting the Flink mini-cluster (RocksDB, checkpoints every %d ms) ...%n",
+                    bootstrap, checkpointIntervalMs);
+            JobClient client = env.executeAsync(TrainerJob.NAME);
+            try {
+                RunStarted rs = RunStarter.start(bootstrap, topics, runId, spec);
+                o.printf(Locale.ROOT, "demo: run %s: %s, target %.0f%% FLOPs reduction, %d epochs, config %s%n", runId,
+                        spec.getArchitecture(), spec.getFlopsReductionTarget() * 100, spec.getEpochsPlanned(),
+                        rs.getHeader().getConfigHash().substring(0, 12));
+                // One extra epoch: the run joins at the next epoch boundary after the job has seen RunStarted.
+                int publish = spec.getEpochsPlanned() + 1;
+                o.printf("demo: publishing %s (%d train / %d test images, %d+%d batches per epoch) for %d epochs%n",
+                        dataset.name(), seq.sampleCount(Split.TRAIN), seq.sampleCount(Split.EVAL),
+                        seq.batchCount(Split.TRAIN), seq.batchCount(Split.EVAL), publish);
+                Publisher.builder().setBootstrapServers(bootstrap).setTopics(topics).setSequence(seq)
+                        .setDatasetName(dataset.name()).optEpochs(publish).build().publish();
+                List<SpecificRecord> timeline = follow(o, bootstrap, topics, Duration.ofMinutes(timeoutMinutes));
+                printTimeline(o, timeline);
+            } finally {
+                client.cancel().get();
+            }
+        }
+        o.printf(Locale.ROOT, "%ndemo finished in %.1f min. To run longer: add --train-subset 60000 --test-subset 10000 "
+                + "--epochs 30 (and e.g. --reg-start AUTOMATIC --tau 0.999 --hard-cap 20 --lambda-start 1e-4 "
+                + "--lambda-delta 1e-4 for the reference thresholds); see --help.%n", (System.nanoTime() - started) / 6e10);
+        return 0;
+    }
+
+    /** Prints one line per epoch until ModelPublished; returns the run's events. */
+    private List<SpecificRecord> follow(PrintStream o, String bootstrap, Topics topics, Duration timeout) {
+        List<SpecificRecord> events = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String phase = "DENSE";
+        double jAvg = Double.NaN;
+        double lambda = 0;
+        PruningEvent pruning = null;
+        o.println();
+        o.println("epoch  phase         loss    train%   test%   J_avg    lambda    MFLOPs   img/s");
+        try (EventTail tail = new EventTail(bootstrap, topics.events().name())) {
+            while (System.nanoTime() < deadline) {
+                for (SpecificRecord r : tail.poll(Duration.ofMillis(500))) {
+                    EventHeader h = RecordType.headerOf(r).orElse(null);
+                    if (h == null || !h.getRunId().equals(runId)) {
+                        continue;
+                    }
+                    events.add(r);
+                    if (r instanceof MaskSnapshot) {
+                        jAvg = ((MaskSnapshot) r).getStabilityScore();
+                        phase = phase.equals("DENSE") ? "MONITORING" : phase;
+                    } else if (r instanceof RegularizationStarted) {
+                        phase = "REGULARIZING";
+                    } else if (r instanceof PenaltyChanged) {
+                        lambda = ((PenaltyChanged) r).getLambdaNew();
+                    } else if (r instanceof EpochCompleted) {
+                        EpochCompleted e = (EpochCompleted) r;
+                        o.printf(Locale.ROOT, "%5d  %-12s %6.4f  %6.2f  %6.2f   %s  %s  %7.2f  %6.0f%n", h.getEpoch(), phase,
+                                e.getTrainLoss(), e.getTrainAccuracy() * 100,
+                                e.getTestAccuracy() == null ? Double.NaN : e.getTestAccuracy() * 100,
+                                Double.isNaN(jAvg) ? "  -   " : String.format(Locale.ROOT, "%.4f", jAvg),
+                                phase.equals("REGULARIZING") ? String.format(Locale.ROOT, "%.2e", lambda) : "    -    ",
+                                e.getFlops() / 1e6, e.getImagesPerSecond());
+                        if (pruning != null && pruning.getTStar() == h.getEpoch()) {
+                            o.printf(Locale.ROOT, "       t* = %d (%s): pruned %.2f -> %.2f MFLOPs, fine-tuning follows%n",
+                                    pruning.getTStar(), pruning.getReason(), pruning.getFlopsBefore() / 1e6,
+                                    pruning.getFlopsAfter() / 1e6);
+                            phase = "PRUNED";
+                            lambda = 0;
+                        }
+                    } else if (r instanceof PruningEvent) {
+                        pruning = (PruningEvent) r;
+                    } else if (r instanceof ModelPublished) {
+                        return events;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("The run did not finish within " + timeout + " (raise --timeout-minutes)");
+    }
+
+    private static void printTimeline(PrintStream o, List<SpecificRecord> events) {
+        o.println();
+        o.println("decision timeline (from the event log, read_committed):");
+        for (SpecificRecord r : events) {
+            EventHeader h = RecordType.headerOf(r).orElseThrow();
+            String what;
+            if (r instanceof MaskSnapshot) {
+                MaskSnapshot m = (MaskSnapshot) r;
+                what = String.format(Locale.ROOT, "sub-network M_t: s_t %.4f, J_avg %.4f, kept %s", m.getSimilarity(),
+                        m.getStabilityScore(), m.getGroups().stream().map(g -> g.getKept().size() + "/" + g.getOriginalWidth())
+                                .collect(java.util.stream.Collectors.joining(" ")));
+            } else if (r instanceof RegularizationStarted) {
+                RegularizationStarted s = (RegularizationStarted) r;
+                what = "t_sl-start: regularisation starts (" + s.getMode() + ": " + s.getReason() + ")";
+            } else if (r instanceof PenaltyChanged) {
+                PenaltyChanged p = (PenaltyChanged) r;
+                what = String.format(Locale.ROOT, "lambda %.2e -> %.2e", p.getLambdaOld(), p.getLambdaNew());
+            } else if (r instanceof PruningEvent) {
+                PruningEvent p = (PruningEvent) r;
+                what = String.format(Locale.ROOT, "t* = %d (%s, J_avg %.4f): FLOPs %.2fM -> %.2fM, params %.3fM -> %.3fM",
+                        p.getTStar(), p.getReason(), p.getStabilityScore(), p.getFlopsBefore() / 1e6,
+                        p.getFlopsAfter() / 1e6, p.getParamsBefore() / 1e6, p.getParamsAfter() / 1e6);
+            } else if (r instanceof ModelPublished) {
+                ModelPublished m = (ModelPublished) r;
+                what = "model published: " + m.getUri() + " (sha256 " + m.getSha256().substring(0, 16) + "...)";
+            } else if (r instanceof EpochCompleted) {
+                continue;
+            } else {
+                what = r.getSchema().getName();
+            }
+            o.printf("  seq %3d  epoch %3d  %s%n", h.getSequence(), h.getEpoch(), what);
+        }
+    }
+}

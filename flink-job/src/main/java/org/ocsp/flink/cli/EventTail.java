@@ -1,0 +1,53 @@
+package org.ocsp.flink.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.UnreadableRecordException;
+
+/** Follows a topic from its beginning as a read_committed reader, decoding every record. */
+final class EventTail implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final EventCodec codec = EventCodec.create();
+
+    EventTail(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+    }
+
+    /** The records that arrived within the timeout (possibly none); unreadable ones are skipped. */
+    List<SpecificRecord> poll(Duration timeout) {
+        List<SpecificRecord> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            try {
+                out.add(codec.decode(r.value()));
+            } catch (UnreadableRecordException e) {
+                // not ours to judge here: the job dead-letters what it cannot read
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

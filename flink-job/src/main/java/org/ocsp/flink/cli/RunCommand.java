@@ -1,0 +1,37 @@
+package org.ocsp.flink.cli;
+
+import java.util.concurrent.Callable;
+import org.ocsp.flink.run.RunStarter;
+import org.ocsp.flink.topics.TopicAdmin;
+import org.ocsp.schemas.avro.event.RunStarted;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code run}: run control. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run control.",
+        subcommands = RunCommand.Start.class)
+final class RunCommand {
+    /** {@code run start}: emit RunStarted with the full spec. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Write RunStarted (full spec, config hash) to the events topic; the run joins the stream at "
+                    + "the next dataset epoch.")
+    static final class Start implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Mixin
+        RunSpecOptions spec;
+
+        @Option(names = "--run-id", required = true, description = "Id of the new run (the key of its events and state).")
+        String runId;
+
+        @Override
+        public Integer call() {
+            TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
+            RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, spec.toSpec());
+            System.out.println("run " + runId + " started, config hash " + e.getHeader().getConfigHash());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.ocsp.flink;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ocsp.flink.job.TrainerJob;
+import org.ocsp.flink.publish.Publisher;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.flink.topics.TopicAdmin;
+import org.ocsp.flink.topics.Topics;
+import org.ocsp.modelops.data.Augmentation;
+import org.ocsp.modelops.data.BatchSequence;
+import org.ocsp.modelops.data.DatasetSplits;
+import org.ocsp.modelops.data.FashionMnist;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.deadletter.DeadLetter;
+import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.GroupMask;
+import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.PenaltyChanged;
+import org.ocsp.schemas.avro.event.RegularizationStartMode;
+import org.ocsp.schemas.avro.event.RunSpec;
+
+/** Shared pieces of the broker + mini-cluster tests: a small Fashion-MNIST stream, a fast-pruning spec, the job. */
+final class Fixtures {
+    static final int TRAIN = 256;
+    static final int TEST = 128;
+    static final int BATCH = 64;
+    static final long DATA_SEED = 7;
+    static final String DATASET = "fashion-mnist";
+    static final Duration TIMEOUT = Duration.ofMinutes(6);
+
+    private static DatasetSplits data;
+
+    private Fixtures() {
+    }
+
+    static synchronized BatchSequence sequence() throws IOException {
+        if (data == null) {
+            data = FashionMnist.load().first(TRAIN, TEST);
+        }
+        return BatchSequence.builder().setData(data).setNormalization(FashionMnist.NORMALIZATION).setBatchSize(BATCH)
+                .setSeed(DATA_SEED).optAugmentation(Augmentation.randomCropAndFlip(2, 0.5)).build();
+    }
+
+    /** Fixed regularisation start, large lambda steps and a hard cap: t* within a few epochs. */
+    static RunSpec spec(double target, int epochs, int hardCap) {
+        RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), target, epochs).build();
+        spec.setBatchSize(BATCH);
+        spec.getOptimizer().setLearningRate(0.05);
+        spec.getStability().setMonitorStart(1);
+        spec.getStability().setRegularizationStart(RegularizationStartMode.FIXED);
+        spec.getStability().setSlStart(0);
+        spec.getStability().setLambdaStart(0.5);
+        spec.getStability().setLambdaDelta(0.5);
+        spec.getStability().setHardCapEpoch(hardCap);
+        spec.setDatasetName(DATASET);
+        return spec;
+    }
+
+    static Topics topics(String test) {
+        Topics t = Topics.withPrefix("it-" + test + "-" + System.nanoTime() + ".");
+        TopicAdmin.createAll(TestKafka.bootstrapServers(), t);
+        return t;
+    }
+
+    static TrainerJob job(Topics topics, Path dir) {
+        return job(topics, dir, null);
+    }
+
+    static TrainerJob job(Topics topics, Path dir, String restoreFrom) {
+        String id = topics.events().name().replace(".events", "");
+        TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(TestKafka.bootstrapServers()).optTopics(topics)
+                .optModelDir(dir.resolve("models").toString()).optCheckpointInterval(Duration.ofMillis(800))
+                .optCheckpointDir(dir.resolve("checkpoints").toUri().toString()).optGroupId(id)
+                .optTransactionalIdPrefix(id);
+        if (restoreFrom != null) {
+            b.optRestoreFrom(restoreFrom);
+        }
+        return b.build();
+    }
+
+    static JobClient start(TrainerJob job) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
+        job.addTo(env);
+        return env.executeAsync(TrainerJob.NAME);
+    }
+
+    static void publish(Topics topics, int epochs) throws IOException {
+        Publisher.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopics(topics).setSequence(sequence())
+                .setDatasetName(DATASET).optEpochs(epochs).build().publish();
+    }
+
+    static void send(String topic, String key, byte[] value) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes an event for an unknown run and waits for its dead letter: after that, every run
+     * started before it is registered in the job's fan-out, so a stream published now starts
+     * each of those runs at its first epoch (deterministically).
+     */
+    static void awaitRunsRegistered(Topics topics) {
+        String probe = "probe-" + System.nanoTime();
+        PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "test", "none"))
+                .setLambdaOld(0).setLambdaNew(1).build();
+        send(topics.events().name(), probe, EventCodec.create().encode(e));
+        try (LogReader dlq = new LogReader(TestKafka.bootstrapServers(), topics.deadLetters().name())) {
+            dlq.await(rs -> rs.stream().anyMatch(r -> r instanceof DeadLetter && probe.equals(((DeadLetter) r).getRunId())),
+                    TIMEOUT, "the probe's dead letter");
+        }
+    }
+
+    static List<SpecificRecord> awaitPublished(Topics topics, List<String> runs) {
+        try (LogReader events = new LogReader(TestKafka.bootstrapServers(), topics.events().name())) {
+            return events.await(rs -> runs.stream().allMatch(run -> rs.stream().anyMatch(r -> r instanceof ModelPublished
+                    && ((ModelPublished) r).getHeader().getRunId().equals(run))), TIMEOUT, "ModelPublished of " + runs);
+        }
+    }
+
+    static List<SpecificRecord> ofRun(List<SpecificRecord> log, String run) {
+        return log.stream().filter(r -> RecordType.headerOf(r).map(h -> h.getRunId().equals(run)).orElse(false))
+                .collect(Collectors.toList());
+    }
+
+    static EventHeader header(SpecificRecord r) {
+        return RecordType.headerOf(r).orElseThrow();
+    }
+
+    static Map<String, List<Integer>> kept(List<GroupMask> groups) {
+        Map<String, List<Integer>> m = new LinkedHashMap<>();
+        for (GroupMask g : groups) {
+            m.put(g.getGroupId(), new ArrayList<>(g.getKept()));
+        }
+        return m;
+    }
+
+    static Map<String, List<Integer>> kept(org.ocsp.modelops.selection.SubnetworkMask mask) {
+        Map<String, List<Integer>> m = new LinkedHashMap<>();
+        for (String g : mask.groupIds()) {
+            List<Integer> l = new ArrayList<>();
+            for (int i : mask.kept(g)) {
+                l.add(i);
+            }
+            m.put(g, l);
+        }
+        return m;
+    }
+}
