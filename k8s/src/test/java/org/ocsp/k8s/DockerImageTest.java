@@ -136,23 +136,34 @@ class DockerImageTest {
     /** The split puts ND4J (and what it needs) in lib/, the job and its own dependencies in usrlib/, Flink nowhere. */
     @Test
     void splitPutsNd4jInLibAndTheRestInUsrlib(@TempDir Path dir) throws Exception {
-        Path job = jars(dir.resolve("job"), "org.nd4j.nd4j-api-1.0.0-M2.1.jar", "org.bytedeco.javacpp-1.5.7.jar",
-                "com.google.flatbuffers.flatbuffers-java-1.12.0.jar", "org.apache.kafka.kafka-clients-4.2.2.jar",
-                "org.apache.flink.flink-connector-kafka-5.0.0-2.2.jar", "org.apache.flink.flink-core-2.2.1.jar",
-                "com.esotericsoftware.kryo-5.6.2.jar", "org.slf4j.slf4j-api-1.7.36.jar", "org.ocsp.model-ops-0.1.0-SNAPSHOT.jar");
+        Path job = jars(dir.resolve("job"), "org.ocsp.flink-job-0.1.0-SNAPSHOT.jar", "org.nd4j.nd4j-api-1.0.0-M2.1.jar",
+                "org.bytedeco.javacpp-1.5.7.jar", "com.google.flatbuffers.flatbuffers-java-1.12.0.jar",
+                "org.apache.kafka.kafka-clients-4.2.2.jar", "org.apache.flink.flink-connector-kafka-5.0.0-2.2.jar",
+                "org.apache.flink.flink-core-2.2.1.jar", "com.esotericsoftware.kryo-5.6.2.jar", "org.slf4j.slf4j-api-1.7.36.jar",
+                "org.ocsp.model-ops-0.1.0-SNAPSHOT.jar");
         Path nd4j = jars(dir.resolve("nd4j"), "org.nd4j.nd4j-api-1.0.0-M2.1.jar", "org.bytedeco.javacpp-1.5.7.jar",
                 "com.google.flatbuffers.flatbuffers-java-1.12.0.jar");
         Path flink = jars(dir.resolve("flink"), "org.apache.flink.flink-core-2.2.1.jar", "com.esotericsoftware.kryo-5.6.2.jar");
-        Path jobJar = jars(dir.resolve("target"), "flink-job-0.1.0-SNAPSHOT.jar").resolve("flink-job-0.1.0-SNAPSHOT.jar");
         Path out = dir.resolve("image");
         Result r = run(List.of("bash", Manifests.file("deploy/docker/assemble.sh").toString(), "--split",
-                job.toString(), nd4j.toString(), flink.toString(), jobJar.toString(), out.toString()));
+                job.toString(), nd4j.toString(), flink.toString(), out.toString()));
         assertEquals(0, r.exit, r.output);
         assertEquals(Set.of("org.nd4j.nd4j-api-1.0.0-M2.1.jar", "org.bytedeco.javacpp-1.5.7.jar",
                 "com.google.flatbuffers.flatbuffers-java-1.12.0.jar"), names(out.resolve("lib")));
+        // The job jar keeps the name the FlinkDeployment's jarURI uses.
         assertEquals(Set.of("flink-job-0.1.0-SNAPSHOT.jar", "org.apache.kafka.kafka-clients-4.2.2.jar",
                 "org.apache.flink.flink-connector-kafka-5.0.0-2.2.jar", "org.ocsp.model-ops-0.1.0-SNAPSHOT.jar"),
                 names(out.resolve("usrlib")));
+    }
+
+    @Test
+    void splitFailsWithoutTheJobJar(@TempDir Path dir) throws Exception {
+        Path job = jars(dir.resolve("job"), "org.apache.kafka.kafka-clients-4.2.2.jar");
+        Path nd4j = jars(dir.resolve("nd4j"), "org.nd4j.nd4j-api-1.0.0-M2.1.jar");
+        Path flink = jars(dir.resolve("flink"), "org.apache.flink.flink-core-2.2.1.jar");
+        Result r = run(List.of("bash", Manifests.file("deploy/docker/assemble.sh").toString(), "--split",
+                job.toString(), nd4j.toString(), flink.toString(), dir.resolve("image").toString()));
+        assertTrue(r.exit != 0, "split without a job jar must fail: " + r.output);
     }
 
     private static Path jars(Path dir, String... names) throws IOException {

@@ -25,6 +25,10 @@ import java.util.Map;
 import java.util.jar.JarFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.apache.flink.util.TimeUtils;
+import org.ocsp.flink.cli.JobCommand;
+import org.ocsp.flink.topics.Topics;
+import picocli.CommandLine;
 
 /** The FlinkDeployment of the base and of every overlay: the settings issue 6 asks for. */
 class FlinkDeploymentTest {
@@ -193,5 +197,46 @@ class FlinkDeploymentTest {
         if (!problems.isEmpty()) {
             fail(kustomization + ": " + problems);
         }
+    }
+
+    /**
+     * The args parse as the entry class's own command line (picocli, as TrainerJobMain does) and
+     * agree with the rest of the deployment: the job sets parallelism and checkpoint interval
+     * itself, so they must equal spec.job.parallelism and the cluster's interval; topics belong to
+     * Strimzi; models go to a mounted persistent volume.
+     */
+    @ParameterizedTest
+    @FieldSource("ALL")
+    void jobArgumentsParseAsTheJobsCommandLineAndAgreeWithTheDeployment(String kustomization) {
+        JsonNode spec = deployment(kustomization).path("spec");
+        List<String> args = new ArrayList<>();
+        spec.path("job").path("args").forEach(a -> args.add(a.asText()));
+        CommandLine.ParseResult parsed = new CommandLine(new JobCommand()).parseArgs(args.toArray(new String[0]));
+        assertEquals(spec.path("job").path("parallelism").asInt(), (int) parsed.matchedOptionValue("--parallelism", 1),
+                kustomization + ": --parallelism");
+        long intervalMs = TimeUtils.parseDuration(confValue(kustomization, "execution.checkpointing.interval")).toMillis();
+        assertEquals(intervalMs, (long) parsed.matchedOptionValue("--checkpoint-interval-ms", 0L), kustomization);
+        assertEquals(Boolean.FALSE, parsed.commandSpec().findOption("--create-topics").getValue(),
+                kustomization + ": the job must not create topics; Strimzi's KafkaTopic resources do");
+        assertEquals(Topics.DEFAULT_PREFIX, parsed.matchedOptionValue("--topic-prefix", Topics.DEFAULT_PREFIX), kustomization);
+        String modelDir = parsed.matchedOptionValue("--model-dir", "(unset)");
+        JsonNode container = spec.path("podTemplate").path("spec").path("containers").get(0);
+        String volume = null;
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (modelDir.equals(m.path("mountPath").asText())) {
+                volume = m.path("name").asText();
+            }
+        }
+        assertNotNull(volume, kustomization + ": --model-dir " + modelDir + " is not a mounted volume");
+        String claim = null;
+        for (JsonNode v : spec.path("podTemplate").path("spec").path("volumes")) {
+            if (volume.equals(v.path("name").asText())) {
+                claim = v.path("persistentVolumeClaim").path("claimName").asText(null);
+            }
+        }
+        assertNotNull(claim, kustomization + ": volume " + volume + " for the models is not persistent");
+        String claimName = claim;
+        assertTrue(Manifests.ofKind(Manifests.render(kustomization), "PersistentVolumeClaim").stream()
+                .anyMatch(c -> claimName.equals(c.path("metadata").path("name").asText())), kustomization + ": no PVC " + claim);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -40,6 +41,7 @@ class ManifestModelTest {
             "Kafka", doc -> strict(doc, Kafka.class),
             "KafkaNodePool", doc -> strict(doc, KafkaNodePool.class),
             "KafkaTopic", doc -> strict(doc, KafkaTopic.class),
+            "PersistentVolumeClaim", doc -> strict(doc, PersistentVolumeClaim.class),
             "FlinkDeployment", ManifestModelTest::flinkDeployment);
 
     private static final Map<String, String> API_VERSIONS = Map.of(
@@ -47,6 +49,7 @@ class ManifestModelTest {
             "Kafka", "kafka.strimzi.io/v1",
             "KafkaNodePool", "kafka.strimzi.io/v1",
             "KafkaTopic", "kafka.strimzi.io/v1",
+            "PersistentVolumeClaim", "v1",
             "FlinkDeployment", "flink.apache.org/v1beta1");
 
     static Stream<Arguments> resources() {
@@ -84,7 +87,8 @@ class ManifestModelTest {
     void everyKustomizationDeploysTheWholeSystem(String kustomization) {
         Map<String, Long> kinds = new TreeMap<>(Manifests.render(kustomization).stream()
                 .collect(Collectors.groupingBy(r -> r.path("kind").asText(), Collectors.counting())));
-        assertEquals(Map.of("FlinkDeployment", 1L, "Kafka", 1L, "KafkaNodePool", 2L, "KafkaTopic", 3L, "Namespace", 1L),
+        assertEquals(Map.of("FlinkDeployment", 1L, "Kafka", 1L, "KafkaNodePool", 2L, "KafkaTopic", 3L, "Namespace", 1L,
+                "PersistentVolumeClaim", 1L),
                 kinds, kustomization);
     }
 
