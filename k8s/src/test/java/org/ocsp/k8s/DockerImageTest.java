@@ -80,6 +80,7 @@ class DockerImageTest {
         String env = String.join(" ", stage.all("ENV"));
         assertTrue(env.contains("LD_LIBRARY_PATH=/usr/local/cuda/lib64"), env);
         assertTrue(env.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"), env);
+        assertFalse(env.contains("NVIDIA_VISIBLE_DEVICES"), "the device plugin sets NVIDIA_VISIBLE_DEVICES per pod: " + env);
         assertTrue(stage.all("COPY").contains("--from=build --chown=9999:9999 /image/cuda/ /usr/local/cuda/lib64/"),
                 stage.all("COPY").toString());
         assertTrue(String.join("\n", stage.all("RUN")).contains("external-resource-gpu/nvidia-gpu-discovery.sh"));

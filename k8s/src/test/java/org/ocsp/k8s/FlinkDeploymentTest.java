@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.jar.JarFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.TimeUtils;
 import org.ocsp.flink.cli.JobCommand;
 import org.ocsp.flink.topics.Topics;
@@ -238,5 +239,33 @@ class FlinkDeploymentTest {
         String claimName = claim;
         assertTrue(Manifests.ofKind(Manifests.render(kustomization), "PersistentVolumeClaim").stream()
                 .anyMatch(c -> claimName.equals(c.path("metadata").path("name").asText())), kustomization + ": no PVC " + claim);
+    }
+
+    /**
+     * ND4J allocates off-heap through JavaCPP: Flink reserves task off-heap memory for it,
+     * JavaCPP's own cap stays within that reservation, and JavaCPP's process cap within the pod.
+     */
+    @ParameterizedTest
+    @FieldSource("ALL")
+    void nd4jOffHeapMemoryIsBudgeted(String kustomization) {
+        MemorySize offHeap = MemorySize.parse(confValue(kustomization, "taskmanager.memory.task.off-heap.size"));
+        String opts = confValue(kustomization, "env.java.opts.taskmanager");
+        MemorySize maxBytes = MemorySize.parse(javaProperty(opts, "org.bytedeco.javacpp.maxbytes", kustomization));
+        MemorySize maxPhysical = MemorySize.parse(javaProperty(opts, "org.bytedeco.javacpp.maxphysicalbytes", kustomization));
+        MemorySize process = MemorySize.parse(deployment(kustomization).path("spec").path("taskManager").path("resource")
+                .path("memory").asText());
+        assertTrue(maxBytes.compareTo(offHeap) <= 0, kustomization + ": JavaCPP maxbytes " + maxBytes + " > task off-heap " + offHeap);
+        assertTrue(maxPhysical.compareTo(process) < 0, kustomization + ": JavaCPP maxphysicalbytes " + maxPhysical
+                + " not below the task manager's " + process);
+        assertTrue(offHeap.compareTo(process) < 0, kustomization);
+    }
+
+    private static String javaProperty(String opts, String name, String kustomization) {
+        for (String opt : opts.split("\\s+")) {
+            if (opt.startsWith("-D" + name + "=")) {
+                return opt.substring(name.length() + 3);
+            }
+        }
+        throw new AssertionError(kustomization + ": env.java.opts.taskmanager sets no -D" + name + ": " + opts);
     }
 }
