@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificData;
@@ -38,7 +39,7 @@ class RestoreITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension();
 
-    static final int EPOCHS = 5;
+    static final int EPOCHS = 6;
 
     @Test
     void restoreFromTheLastCheckpointGivesTheSameEventLog(@TempDir Path dir) throws Exception {
@@ -59,29 +60,31 @@ class RestoreITCase {
         Topics cut = Fixtures.topics("cut");
         Path cutDir = dir.resolve("cut");
         RunStarter.start(TestKafka.bootstrapServers(), cut, "run-r", spec);
-        JobClient first = Fixtures.start(Fixtures.job(cut, cutDir));
-        try {
-            Fixtures.awaitRunsRegistered(cut);
-            Fixtures.publish(cut, EPOCHS);
+        JobClient running = Fixtures.start(Fixtures.job(cut, cutDir));
+        Fixtures.awaitRunsRegistered(cut);
+        Fixtures.publish(cut, EPOCHS);
+        // Cut while regularising, before t*.
+        List<Predicate<SpecificRecord>> cuts = List.of(
+                r -> r instanceof MaskSnapshot && ((MaskSnapshot) r).getHeader().getEpoch() == 2);
+        for (Predicate<SpecificRecord> cutPoint : cuts) {
             try (LogReader events = new LogReader(TestKafka.bootstrapServers(), cut.events().name())) {
-                events.await(rs -> rs.stream().anyMatch(r -> r instanceof MaskSnapshot
-                        && ((MaskSnapshot) r).getHeader().getEpoch() == 2), Fixtures.TIMEOUT, "the decision for epoch 2");
+                events.await(rs -> rs.stream().anyMatch(cutPoint), Fixtures.TIMEOUT, "the cut point");
+            } finally {
+                running.cancel().get();
             }
-        } finally {
-            first.cancel().get();
+            try (LogReader events = new LogReader(TestKafka.bootstrapServers(), cut.events().name())) {
+                List<SpecificRecord> before = events.await(rs -> !rs.isEmpty(), Fixtures.TIMEOUT, "the committed log");
+                assertTrue(before.stream().noneMatch(r -> r instanceof ModelPublished), "cancelled after the run finished");
+            }
+            Path checkpoint = latestCheckpoint(cutDir.resolve("checkpoints"))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + cutDir));
+            running = Fixtures.start(Fixtures.job(cut, cutDir, checkpoint.toUri().toString()));
         }
-        try (LogReader events = new LogReader(TestKafka.bootstrapServers(), cut.events().name())) {
-            List<SpecificRecord> before = events.await(rs -> !rs.isEmpty(), Fixtures.TIMEOUT, "the committed log");
-            assertTrue(before.stream().noneMatch(r -> r instanceof ModelPublished), "cancelled after the run finished");
-        }
-        Path checkpoint = latestCheckpoint(cutDir.resolve("checkpoints"))
-                .orElseThrow(() -> new AssertionError("no retained checkpoint under " + cutDir));
-        JobClient second = Fixtures.start(Fixtures.job(cut, cutDir, checkpoint.toUri().toString()));
         List<SpecificRecord> restored;
         try {
             restored = Fixtures.ofRun(Fixtures.awaitPublished(cut, List.of("run-r")), "run-r");
         } finally {
-            second.cancel().get();
+            running.cancel().get();
         }
 
         assertEquals(normalized(uninterrupted), normalized(restored));

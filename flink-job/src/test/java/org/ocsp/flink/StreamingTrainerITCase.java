@@ -107,6 +107,11 @@ class StreamingTrainerITCase {
             assertEquals(reports.get(e).trainLoss(), epochs.get(e).getTrainLoss(), 1e-9, "train loss of epoch " + e);
         }
 
+        double streaming = epochs.stream().mapToDouble(EpochCompleted::getImagesPerSecond).average().orElse(0);
+        double offline = reports.stream().mapToDouble(EpochReport::imagesPerSecond).average().orElse(1);
+        System.out.printf("training throughput: streaming %.1f img/s, offline %.1f img/s, ratio %.2f%n", streaming,
+                offline, streaming / offline);
+
         ModelPublished published = only(log, ModelPublished.class).get(0);
         Path model = Path.of(URI.create(published.getUri()));
         assertTrue(Files.exists(model));

@@ -97,6 +97,9 @@ final class DemoCommand implements Callable<Integer> {
         if (!parsed.hasMatchedOption("--lambda-delta")) {
             run.lambdaDelta = 0.2;
         }
+        if (!parsed.hasMatchedOption("--tau")) {
+            run.tau = 0.9;
+        }
         if (!parsed.hasMatchedOption("--hard-cap")) {
             run.hardCap = Math.max(run.monitorStart, run.epochs * 6 / 10);
         }
@@ -191,6 +194,7 @@ final class DemoCommand implements Callable<Integer> {
                                     pruning.getFlopsAfter() / 1e6);
                             phase = "PRUNED";
                             lambda = 0;
+                            jAvg = Double.NaN;
                         }
                     } else if (r instanceof PruningEvent) {
                         pruning = (PruningEvent) r;

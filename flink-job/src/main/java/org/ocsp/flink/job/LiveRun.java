@@ -18,7 +18,10 @@ final class LiveRun implements AutoCloseable {
     long testCorrect;
     long testSeen;
     long startNanos;
-    long trainNanos;
+    /** When the last TRAIN batch of the epoch finished (end-to-end throughput, not only the SGD steps). */
+    long trainEndNanos;
+    /** When the epoch ended; the next decision's wait is measured from here. */
+    long epochEndNanos;
 
     private LiveRun(String runId, RunSpec spec, TrainingSession session) {
         this.runId = runId;
@@ -31,6 +34,11 @@ final class LiveRun implements AutoCloseable {
                 RunSpecs.settings(spec, trainBatchesPerEpoch)));
     }
 
+    /** Images per second from the epoch's start (its decision applied) to its last TRAIN batch, waits included. */
+    double imagesPerSecond() {
+        return seen / Math.max(1e-9, (trainEndNanos - startNanos) / 1e9);
+    }
+
     void startEpoch() {
         loss = 0;
         correct = 0;
@@ -38,8 +46,8 @@ final class LiveRun implements AutoCloseable {
         testLoss = 0;
         testCorrect = 0;
         testSeen = 0;
-        trainNanos = 0;
         startNanos = System.nanoTime();
+        trainEndNanos = startNanos;
     }
 
     /** Trains (TRAIN) or evaluates (EVAL) one batch and adds it to the epoch's sums. */
@@ -51,9 +59,8 @@ final class LiveRun implements AutoCloseable {
             testCorrect += r.correct();
             testSeen += b.n;
         } else {
-            long t0 = System.nanoTime();
             StepResult r = session.trainBatch(b.features, b.labels, b.n);
-            trainNanos += System.nanoTime() - t0;
+            trainEndNanos = System.nanoTime();
             loss += r.loss() * b.n;
             correct += r.correct();
             seen += b.n;

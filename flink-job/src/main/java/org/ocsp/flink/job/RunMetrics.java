@@ -14,6 +14,7 @@ final class RunMetrics {
     volatile long flops;
     volatile double lambda;
     volatile double stability;
+    volatile long decisionWaitMillis;
 
     static RunMetrics trainer(MetricGroup parent, String runId) {
         RunMetrics m = new RunMetrics();
@@ -26,6 +27,7 @@ final class RunMetrics {
         g.gauge("imagesPerSecond", (Gauge<Double>) () -> m.imagesPerSecond);
         g.gauge("flops", (Gauge<Long>) () -> m.flops);
         g.gauge("lambda", (Gauge<Double>) () -> m.lambda);
+        g.gauge("decisionWaitMillis", (Gauge<Long>) () -> m.decisionWaitMillis);
         return m;
     }
 

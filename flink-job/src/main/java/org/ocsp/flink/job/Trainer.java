@@ -42,6 +42,7 @@ import org.ocsp.schemas.avro.event.RunStarted;
  */
 public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, ControlEvent, TrainerOutput> {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     public static final String UID = "trainer";
     public static final String STAGE = "trainer";
     static final TypeInformation<byte[]> BYTES = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
@@ -58,6 +59,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     private transient EventCodec codec;
     private transient Counter rejected;
     private transient Counter skipped;
+    private transient Counter inherited;
 
     public Trainer(DeadLetters deadLetters, String modelDir) {
         this.deadLetters = deadLetters;
@@ -77,6 +79,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         codec = EventCodec.create();
         rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
         skipped = getRuntimeContext().getMetricGroup().counter("batchesBeforeRunStart");
+        inherited = getRuntimeContext().getMetricGroup().counter("runsFromEarlierJobs");
     }
 
     @Override
@@ -257,6 +260,9 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             }
         }
         c.masks.headMap(t).clear();
+        if (r.epochEndNanos != 0) {
+            metrics(r.runId).decisionWaitMillis = (System.nanoTime() - r.epochEndNanos) / 1_000_000;
+        }
         r.startEpoch();
         RunMetrics m = metrics(r.runId);
         m.epoch = t;
@@ -282,7 +288,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         o.learningRate = r.session.learningRate();
         o.flops = r.session.flops();
         o.params = r.session.parameterCount();
-        o.imagesPerSecond = r.seen / Math.max(1e-9, r.trainNanos / 1e9);
+        o.imagesPerSecond = r.imagesPerSecond();
         o.durationMillis = (end - r.startNanos) / 1_000_000;
         o.lastOffset = c.lastOffset.orElse(null);
         o.batchesTopic = r.batchesTopic;
@@ -320,6 +326,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         c.trainSeen = 0;
         c.evalSeen = 0;
         c.decisionApplied = false;
+        r.epochEndNanos = System.nanoTime();
     }
 
     // ---------------------------------------------------------------- input 2: the event log
@@ -339,6 +346,17 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             deadLetter(e, ctx, "out of order: " + e.type + " with sequence " + e.sequence + " for run '" + e.runId
                     + "', expected sequence " + (c.lastSequence + 1), c.configHash);
             return;
+        }
+        if (c.startDatasetEpoch.isEmpty() && !c.finished) {
+            // Only this job's stability operator writes events after RunStarted, and only once the run has
+            // started here. So an earlier job (whose state this one does not have) trained this run: resuming
+            // it needs that job's checkpoint. Left alone instead of training it a second time.
+            LOG.warn("Run {} already has events from an earlier job in the log ({} sequence {}); it is not resumed "
+                    + "without that job's checkpoint", e.runId, e.type, e.sequence);
+            inherited.inc();
+            c.finished = true;
+            pending.clear();
+            c.pendingCount = 0;
         }
         try {
             apply(c, e);
