@@ -87,6 +87,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
         skipped = getRuntimeContext().getMetricGroup().counter("batchesBeforeRunStart");
         inherited = getRuntimeContext().getMetricGroup().counter("runsFromEarlierJobs");
+        ComputeDevice device = ComputeDevice.choose(getRuntimeContext().getExternalResourceInfos(ComputeDevice.RESOURCE),
+                ComputeDevice.cudaBackendLoaded());
+        device.apply();
+        LOG.info(device.describe());
+        getRuntimeContext().getMetricGroup().gauge("device", (org.apache.flink.metrics.Gauge<String>) () -> device.kind().name());
     }
 
     @Override
