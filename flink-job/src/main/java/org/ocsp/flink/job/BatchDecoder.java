@@ -1,11 +1,9 @@
 package org.ocsp.flink.job;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ocsp.flink.publish.Floats;
-import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.data.EpochEnd;
 import org.ocsp.schemas.avro.data.Split;
@@ -19,24 +17,21 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
     private static final long serialVersionUID = 1L;
     public static final String STAGE = "decode-batch";
 
-    private final DeadLetters deadLetters;
-    private transient EventCodec codec;
-    private transient Counter rejected;
+    private final DeadLetterRoute route;
 
     public BatchDecoder(DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
+        this.route = new DeadLetterRoute(deadLetters);
     }
 
     @Override
     public void open(OpenContext ctx) {
-        codec = EventCodec.create();
-        rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        route.open(getRuntimeContext());
     }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<RunBatch> out) {
         try {
-            Object record = codec.decode(raw.value);
+            Object record = route.codec().decode(raw.value);
             RunBatch b;
             if (record instanceof TrainingBatch) {
                 b = fromBatch((TrainingBatch) record);
@@ -51,8 +46,7 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
             b.offset = raw.offset;
             out.collect(b);
         } catch (UnreadableRecordException | BadInputException e) {
-            rejected.inc();
-            ctx.output(DeadLetters.TAG, deadLetters.of(raw, STAGE, e, codec));
+            ctx.output(DeadLetters.TAG, route.reject(raw, STAGE, e));
         }
     }
 

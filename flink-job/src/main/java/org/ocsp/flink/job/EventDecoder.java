@@ -2,10 +2,8 @@ package org.ocsp.flink.job;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.EventHeader;
@@ -15,24 +13,21 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
     private static final long serialVersionUID = 1L;
     public static final String STAGE = "decode-event";
 
-    private final DeadLetters deadLetters;
-    private transient EventCodec codec;
-    private transient Counter rejected;
+    private final DeadLetterRoute route;
 
     public EventDecoder(DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
+        this.route = new DeadLetterRoute(deadLetters);
     }
 
     @Override
     public void open(OpenContext ctx) {
-        codec = EventCodec.create();
-        rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        route.open(getRuntimeContext());
     }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ControlEvent> out) {
         try {
-            SpecificRecord record = codec.decode(raw.value);
+            SpecificRecord record = route.codec().decode(raw.value);
             RecordType type = RecordType.of(record);
             EventHeader h = RecordType.headerOf(record).orElseThrow(() -> new BadInputException(
                     "Expected an event on the events topic, got a " + type.recordName()));
@@ -48,8 +43,7 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
             e.offset = raw.offset;
             out.collect(e);
         } catch (UnreadableRecordException | BadInputException e) {
-            rejected.inc();
-            ctx.output(DeadLetters.TAG, deadLetters.of(raw, STAGE, e, codec));
+            ctx.output(DeadLetters.TAG, route.reject(raw, STAGE, e));
         }
     }
 }

@@ -4,11 +4,9 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ocsp.flink.run.RunSpecs;
-import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -26,18 +24,15 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
     public static final MapStateDescriptor<String, String> RUNS =
             new MapStateDescriptor<>("active-runs", Types.STRING, Types.STRING);
 
-    private final DeadLetters deadLetters;
-    private transient EventCodec codec;
-    private transient Counter rejected;
+    private final DeadLetterRoute route;
 
     public RunFanOut(DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
+        this.route = new DeadLetterRoute(deadLetters);
     }
 
     @Override
     public void open(OpenContext ctx) {
-        codec = EventCodec.create();
-        rejected = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        route.open(getRuntimeContext());
     }
 
     @Override
@@ -57,7 +52,7 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
                 return; // a duplicate or a conflicting restart: the trainer decides and dead-letters
             }
             try {
-                RunStarted s = codec.decode(e.value, RunStarted.class);
+                RunStarted s = route.codec().decode(e.value, RunStarted.class);
                 if (e.sequence == 0 && RunSpecs.problems(s.getSpec()).isEmpty()
                         && RunSpecs.configHash(s.getSpec()).equals(s.getHeader().getConfigHash())) {
                     String dataset = s.getSpec().getDatasetName();
@@ -69,10 +64,10 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
             return;
         }
         if (!known && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-            rejected.inc();
-            ctx.output(DeadLetters.TAG, deadLetters.of(e.topic, e.partition, e.offset, e.key, e.value, STAGE,
-                    BadInputException.class.getName(), "event for unknown run '" + e.runId + "': no valid RunStarted "
-                            + "for it in the log (" + e.type + ", sequence " + e.sequence + ")", e.runId, null, codec));
+            ctx.output(DeadLetters.TAG, route.reject(route.deadLetters().of(e.topic, e.partition, e.offset, e.key, e.value,
+                    STAGE, BadInputException.class.getName(), "event for unknown run '" + e.runId + "': no valid "
+                            + "RunStarted for it in the log (" + e.type + ", sequence " + e.sequence + ")", e.runId, null,
+                    route.codec())));
         }
     }
 }
