@@ -27,6 +27,7 @@ final class ExecutionPlan {
     private final List<List<INDArray>> gradientSums;
     private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     private final int batch;
+    private LayerTimings timings;
 
     ExecutionPlan(NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
         this.batch = batch;
@@ -144,9 +145,24 @@ final class ExecutionPlan {
         channelMasks.clear();
     }
 
+    /** Reports per-layer times into {@code t} from now on; null switches timing off. */
+    void setTimings(LayerTimings t) {
+        if (t != null) {
+            t.bind(nodes);
+        }
+        this.timings = t;
+    }
+
     void forward(boolean training) {
+        LayerTimings t = timings;
         for (int i = 1; i < kernels.length; i++) {
-            kernels[i].forward(training);
+            if (t == null) {
+                kernels[i].forward(training);
+            } else {
+                long t0 = System.nanoTime();
+                kernels[i].forward(training);
+                t.addForward(i, System.nanoTime() - t0);
+            }
             if (!channelMasks.isEmpty()) {
                 INDArray m = channelMasks.get(nodes.get(i).id());
                 if (m != null) {
@@ -157,7 +173,9 @@ final class ExecutionPlan {
     }
 
     void backward() {
+        LayerTimings t = timings;
         for (int i = kernels.length - 1; i >= 1; i--) {
+            long t0 = t == null ? 0 : System.nanoTime();
             List<INDArray> sums = gradientSums.get(i);
             if (!sums.isEmpty()) {
                 Nd4j.exec(new AddOp(sums.get(0), sums.get(1), gradients[i]));
@@ -166,6 +184,9 @@ final class ExecutionPlan {
                 }
             }
             kernels[i].backward();
+            if (t != null) {
+                t.addBackward(i, System.nanoTime() - t0);
+            }
         }
     }
 
