@@ -103,7 +103,7 @@ final class ExecutionPlan {
                 ins[s] = activations[index.get(node.inputs().get(s))];
             }
             KernelArgs args = new KernelArgs(ins, inputGrads[i], activations[i], gradients[i]);
-            kernels[i] = KernelFactory.create(node, params, args);
+            kernels[i] = KernelFactory.create(node, params, args, arena::workspace);
         }
     }
 
@@ -224,6 +224,35 @@ final class ExecutionPlan {
             long[] shape = graph.shape(id).withBatch(batch);
             INDArray v = full.get(NDArrayIndex.interval(0, batch));
             return v.reshape(shape);
+        }
+
+        /**
+         * Scratch memory of the given shape that kernels may use inside one forward or backward
+         * call (never across calls): every caller gets a view of the same buffer, sized for the
+         * largest activation of the graph at full capacity.
+         */
+        INDArray workspace(long[] shape) {
+            long len = 1;
+            for (long d : shape) {
+                len *= d;
+            }
+            INDArray flat = buffers.computeIfAbsent("workspace", k -> Nd4j.create(dataType, largestActivation()));
+            if (len > flat.length()) {
+                throw new IllegalArgumentException("Workspace of " + len + " elements requested, arena has " + flat.length());
+            }
+            return flat.get(NDArrayIndex.interval(0, len)).reshape(shape);
+        }
+
+        private long largestActivation() {
+            long max = 1;
+            for (Node n : graph.nodes()) {
+                long len = 1;
+                for (long d : graph.shape(n.id()).withBatch(capacity)) {
+                    len *= d;
+                }
+                max = Math.max(max, len);
+            }
+            return max;
         }
 
         void close() {
