@@ -19,7 +19,8 @@ Modes
   serve   the same, driven over stdin by the Java bench so both frameworks alternate windows in
           one invocation: reads lines `warmup K` / `window K` / `quit`, answers one JSON line each.
   check   loads model-ops' exported weights and batches (--dir, format below), trains the same
-          batches, prints per-step losses as JSON and writes its final tensors to --out.
+          batches, prints per-step losses as JSON and writes its tensors after the first and
+          the last step to --out/step1 and --out/final.
 
 Tensor directory format (written by model-ops' `TensorDir`): `index.json` =
   {"format": "model-ops-tensors", "version": 1, "dtype": "float32", "byteOrder": "little",
@@ -229,17 +230,26 @@ def mode_check(a):
         if tuple(sd[k].shape) != tuple(v.shape):
             raise SystemExit("shape of %s: model %s, file %s" % (k, tuple(sd[k].shape), tuple(v.shape)))
     model.load_state_dict(weights, strict=False)
+    if a.double:
+        model.double()
+        batches = {k: (v.double() if v.dtype == torch.float32 else v) for k, v in batches.items()}
     model.train()
     opt = make_optimizer(model, a.lr)
     loss_fn = nn.CrossEntropyLoss()
     n = len([k for k in batches if k.startswith("x.")])
     losses = []
+    def dump(where):
+        if a.out:
+            write_dir(os.path.join(a.out, where),
+                      {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")})
+
     for i in range(n):
         x = batches["x.%d" % i]
         y = batches["y.%d" % i].to(torch.int64)
         losses.append(float(step(model, opt, loss_fn, x, y).item()))
-    if a.out:
-        write_dir(a.out, {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")})
+        if i == 0:
+            dump("step1")
+    dump("final")
     print(json.dumps({"framework": "pytorch", "arch": a.arch, "losses": losses}))
 
 
@@ -256,6 +266,7 @@ def main():
     p.add_argument("--windows", type=int, default=5)
     p.add_argument("--dir", help="check mode: directory with weights/ and batches/ from model-ops")
     p.add_argument("--out", help="check mode: write the trained tensors here")
+    p.add_argument("--double", action="store_true", help="check mode: compute in float64 (a reference for float32 noise)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)

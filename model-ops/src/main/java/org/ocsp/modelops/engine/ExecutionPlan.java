@@ -102,7 +102,8 @@ final class ExecutionPlan {
             for (int s = 0; s < ins.length; s++) {
                 ins[s] = activations[index.get(node.inputs().get(s))];
             }
-            KernelArgs args = new KernelArgs(ins, inputGrads[i], activations[i], gradients[i]);
+            boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
+            KernelArgs args = new KernelArgs(ins, inputGrads[i], activations[i], gradients[i], !readsOnlyInput);
             kernels[i] = KernelFactory.create(node, params, args, arena::workspace);
         }
     }
