@@ -12,13 +12,23 @@ final class Profile {
     private Profile() {
     }
 
+    private static long allocatedBytes() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (mx instanceof com.sun.management.ThreadMXBean sun) {
+            return sun.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return 0;
+    }
+
     static void print(String arch, BenchTrainer t, int steps, PrintStream out) {
         t.timing(true);
         t.run(1);
         LayerTimings timings = t.timing(true);
+        long bytes0 = allocatedBytes();
         long t0 = System.nanoTime();
         t.run(steps);
         double stepMs = (System.nanoTime() - t0) / 1e6 / steps;
+        double bytesPerStep = (allocatedBytes() - bytes0) / (double) steps;
         List<LayerTimings.Row> rows = timings.rows();
         double loss = t.lossMsPerStep();
         double opt = t.optimizerMsPerStep();
@@ -49,5 +59,7 @@ final class Profile {
         double other = stepMs - fwd - bwd - loss - opt;
         out.printf(Locale.ROOT, "| %-12s | %9.2f | %9.2f | %6.1f%% |%n", "total layers", fwd, bwd, 100 * (fwd + bwd) / stepMs);
         out.printf(Locale.ROOT, "| %-12s | %9.2f | %9s | %6.1f%% |%n", "other (copy)", other, "", 100 * other / stepMs);
+        out.printf(Locale.ROOT, "Java heap allocated per step (timing on): %.1f KB (op objects and ND4J bookkeeping; every array is preallocated)%n",
+                bytesPerStep / 1024);
     }
 }
