@@ -1,50 +1,107 @@
 package org.ocsp.modelops.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.ocsp.modelops.graph.LayerId;
 import org.ocsp.modelops.graph.LayerSpec;
 
 /**
  * Batch normalisation over dim 1 of NCHW or [N, C]. Training uses batch statistics (moments
  * op) and updates running statistics like PyTorch (unbiased variance, momentum 0.1);
  * evaluation uses the running statistics.
+ *
+ * <p>Backward is composed here rather than taken from libnd4j's {@code batchnorm_bp}: in the
+ * oneDNN build that op runs oneDNN with global statistics and then adds the batch-statistics
+ * terms with a chain of temporary arrays (allocated per call), several times slower than the
+ * seven streaming ops below. With M = N*H*W, xc = x - mean, s = 1/sqrt(var + eps):
+ * <pre>
+ * dbeta  = sum(dy)                 dgamma = s * sum(dy * xc)
+ * dx     = gamma*s * dy  -  gamma*s^3*sum(dy*xc)/M * xc  -  gamma*s*dbeta/M
+ * </pre>
+ * Per-channel scalars are computed on the host through {@link HostVector}; the running
+ * statistics are updated there too (no op dispatch for C-sized vectors).
  */
 final class BatchNormKernel implements LayerKernel {
     private final double momentum;
+    private final double eps;
     private final double unbias;
-    private final INDArray runningMean;
-    private final INDArray runningVar;
+    private final long perChannel;
+    private final int channels;
+    private final int[] reduceDims;
+    private final INDArray x;
+    private final INDArray gx;
+    private final INDArray gy;
+    private final INDArray scratch;
+    private final INDArray gGammaArr;
+    private final INDArray gBetaArr;
+    private final INDArray sumDyXc;
+    private final INDArray coefA;
+    private final INDArray coefB;
+    private final INDArray coefK;
     private final INDArray batchMean;
-    private final INDArray batchVar;
+    private final HostVector gamma;
+    private final HostVector runningMean;
+    private final HostVector runningVar;
+    private final HostVector mean;
+    private final HostVector var;
+    private final HostVector gGamma;
+    private final HostVector gBeta;
+    private final HostVector sumXc;
+    private final HostVector a;
+    private final HostVector b;
+    private final HostVector k;
     private final BoundOp moments;
     private final BoundOp trainForward;
     private final BoundOp evalForward;
-    private final BoundOp backward;
 
-    BatchNormKernel(LayerSpec.BatchNorm spec, ParameterStore p, org.ocsp.modelops.graph.LayerId id, KernelArgs a) {
-        INDArray x = a.in();
-        INDArray gamma = p.tensor(id, TensorKind.GAMMA);
-        INDArray beta = p.tensor(id, TensorKind.BETA);
-        this.runningMean = p.tensor(id, TensorKind.RUNNING_MEAN);
-        this.runningVar = p.tensor(id, TensorKind.RUNNING_VAR);
+    BatchNormKernel(LayerSpec.BatchNorm spec, ParameterStore p, LayerId id, KernelArgs args, INDArray scratch) {
+        this.x = args.in();
+        this.gx = args.inGrad();
+        this.gy = args.outputGrad();
+        this.scratch = scratch;
+        this.channels = spec.channels();
         this.momentum = spec.momentum();
-        long perChannel = x.length() / spec.channels();
+        this.eps = spec.eps();
+        this.perChannel = x.length() / spec.channels();
         this.unbias = perChannel > 1 ? (double) perChannel / (perChannel - 1) : 1.0;
-        this.batchMean = Nd4j.create(x.dataType(), spec.channels());
-        this.batchVar = Nd4j.create(x.dataType(), spec.channels());
-        INDArray gMean = Nd4j.create(x.dataType(), spec.channels());
-        INDArray gVar = Nd4j.create(x.dataType(), spec.channels());
+        this.reduceDims = x.rank() == 4 ? new int[] {0, 2, 3} : new int[] {0};
+        INDArray gammaArr = p.tensor(id, TensorKind.GAMMA);
+        INDArray betaArr = p.tensor(id, TensorKind.BETA);
+        INDArray rm = p.tensor(id, TensorKind.RUNNING_MEAN);
+        INDArray rv = p.tensor(id, TensorKind.RUNNING_VAR);
+        this.batchMean = Nd4j.create(x.dataType(), channels);
+        INDArray batchVar = Nd4j.create(x.dataType(), channels);
+        this.gGammaArr = p.gradient(id, TensorKind.GAMMA);
+        this.gBetaArr = p.gradient(id, TensorKind.BETA);
+        this.sumDyXc = Nd4j.create(x.dataType(), channels);
+        this.coefA = Nd4j.create(x.dataType(), channels);
+        this.coefB = Nd4j.create(x.dataType(), channels);
+        this.coefK = Nd4j.create(x.dataType(), channels);
+        this.gamma = new HostVector(gammaArr);
+        this.runningMean = new HostVector(rm);
+        this.runningVar = new HostVector(rv);
+        this.mean = new HostVector(batchMean);
+        this.var = new HostVector(batchVar);
+        this.gGamma = new HostVector(gGammaArr);
+        this.gBeta = new HostVector(gBetaArr);
+        this.sumXc = new HostVector(sumDyXc);
+        this.a = new HostVector(coefA);
+        this.b = new HostVector(coefB);
+        this.k = new HostVector(coefK);
         long[] axes = x.rank() == 4 ? new long[] {0, 2, 3} : new long[] {0};
-        double[] eps = {spec.eps()};
+        double[] epsArg = {spec.eps()};
         long[] bnArgs = {1, 1, 1};
         moments = BoundOp.of("moments", new INDArray[] {x}, new INDArray[] {batchMean, batchVar}, axes, new double[0]);
-        trainForward = BoundOp.of("batchnorm", new INDArray[] {x, batchMean, batchVar, gamma, beta},
-                new INDArray[] {a.output()}, bnArgs, eps);
-        evalForward = BoundOp.of("batchnorm", new INDArray[] {x, runningMean, runningVar, gamma, beta},
-                new INDArray[] {a.output()}, bnArgs, eps);
-        backward = BoundOp.of("batchnorm_bp", new INDArray[] {x, batchMean, batchVar, gamma, beta, a.outputGrad()},
-                new INDArray[] {a.inGrad(), gMean, gVar, p.gradient(id, TensorKind.GAMMA), p.gradient(id, TensorKind.BETA)},
-                bnArgs, eps);
+        trainForward = BoundOp.of("batchnorm", new INDArray[] {x, batchMean, batchVar, gammaArr, betaArr},
+                new INDArray[] {args.output()}, bnArgs, epsArg);
+        evalForward = BoundOp.of("batchnorm", new INDArray[] {x, rm, rv, gammaArr, betaArr},
+                new INDArray[] {args.output()}, bnArgs, epsArg);
     }
 
     @Override
@@ -55,14 +112,33 @@ final class BatchNormKernel implements LayerKernel {
         }
         moments.run();
         trainForward.run();
-        runningMean.muli(1 - momentum);
-        Nd4j.getBlasWrapper().level1().axpy(runningMean.length(), momentum, batchMean, runningMean);
-        runningVar.muli(1 - momentum);
-        Nd4j.getBlasWrapper().level1().axpy(runningVar.length(), momentum * unbias, batchVar, runningVar);
+        for (int c = 0; c < channels; c++) {
+            runningMean.set(c, (1 - momentum) * runningMean.get(c) + momentum * mean.get(c));
+            runningVar.set(c, (1 - momentum) * runningVar.get(c) + momentum * unbias * var.get(c));
+        }
     }
 
     @Override
     public void backward() {
-        backward.run();
+        // scratch = x - mean; gx (free until the end) = dy * scratch, reduced to sum(dy * xc).
+        Nd4j.exec(new BroadcastSubOp(x, batchMean, scratch, 1));
+        Nd4j.exec(new MulOp(gy, scratch, gx));
+        Nd4j.exec(new Sum(gx, sumDyXc, reduceDims));
+        Nd4j.exec(new Sum(gy, gBetaArr, reduceDims));
+        double m = perChannel;
+        for (int c = 0; c < channels; c++) {
+            double s = 1 / Math.sqrt(var.get(c) + eps);
+            double g = gamma.get(c);
+            double sxc = sumXc.get(c);
+            double db = gBeta.get(c);
+            gGamma.set(c, s * sxc);
+            a.set(c, g * s);
+            b.set(c, -g * s * s * s * sxc / m);
+            k.set(c, -g * s * db / m);
+        }
+        Nd4j.exec(new BroadcastMulOp(gy, coefA, gx, 1));
+        Nd4j.exec(new BroadcastMulOp(scratch, coefB, scratch, 1));
+        Nd4j.exec(new BroadcastAddOp(scratch, coefK, scratch, 1));
+        Nd4j.exec(new AddOp(gx, scratch, gx));
     }
 }

@@ -1,6 +1,7 @@
 package org.ocsp.modelops.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ocsp.modelops.graph.LayerSpec;
 
@@ -24,7 +25,10 @@ final class ConvKernel implements LayerKernel {
         INDArray gx = a.inGrad();
         INDArray y = a.output();
         INDArray gy = a.outputGrad();
-        if (spec.groups() == 1) {
+        if (spec.groups() == 1 && !a.inputGradientNeeded()) {
+            forward = new BoundOp[] {BoundOp.of("conv2d", ins(x, w, b), new INDArray[] {y}, iArgs, new double[0])};
+            backward = weightGradientOnly(spec, x, gy, gw, gb);
+        } else if (spec.groups() == 1) {
             forward = new BoundOp[] {BoundOp.of("conv2d", ins(x, w, b), new INDArray[] {y}, iArgs, new double[0])};
             backward = new BoundOp[] {BoundOp.of("conv2d_bp", ins(x, w, b, gy), outs(gx, gw, gb), iArgs, new double[0])};
         } else if (spec.depthwise() && spec.outChannels() == spec.inChannels()) {
@@ -53,6 +57,33 @@ final class ConvKernel implements LayerKernel {
                 backward[i] = BoundOp.of("conv2d_bp", ins(xi, wi, bi, gyi), outs(gxi, gwi, gbi), iArgs, new double[0]);
             }
         }
+    }
+
+    /**
+     * Weight (and bias) gradient of a conv that reads the network input, whose gradient nobody
+     * needs: im2col, one batched matmul dy x cols^T, and a sum over the batch. conv2d_bp would
+     * also compute the input gradient, and oneDNN's weight gradient is slow for 1 or 3 input
+     * channels.
+     */
+    private static BoundOp[] weightGradientOnly(LayerSpec.Conv2d spec, INDArray x, INDArray gy, INDArray gw, INDArray gb) {
+        long n = x.size(0);
+        long k = spec.kernel();
+        long oh = gy.size(2);
+        long ow = gy.size(3);
+        long patch = spec.inChannels() * k * k;
+        INDArray cols = Nd4j.create(x.dataType(), n, spec.inChannels(), k, k, oh, ow);
+        INDArray perSample = Nd4j.create(x.dataType(), n, spec.outChannels(), patch);
+        long[] colArgs = {k, k, spec.stride(), spec.stride(), spec.padding(), spec.padding(), 1, 1, 0};
+        BoundOp im2col = BoundOp.of("im2col", new INDArray[] {x}, new INDArray[] {cols}, colArgs, new double[] {0});
+        BoundOp matmul = BoundOp.of("matmul", new INDArray[] {gy.reshape(n, spec.outChannels(), oh * ow),
+                cols.reshape(n, patch, oh * ow)}, new INDArray[] {perSample}, new long[] {0, 1, 0}, new double[] {1, 0});
+        BoundOp sum = BoundOp.of("reduce_sum", new INDArray[] {perSample}, new INDArray[] {gw.reshape(spec.outChannels(), patch)},
+                new long[] {0}, new double[0]);
+        if (gb == null) {
+            return new BoundOp[] {im2col, matmul, sum};
+        }
+        BoundOp bias = BoundOp.of("reduce_sum", new INDArray[] {gy}, new INDArray[] {gb}, new long[] {0, 2, 3}, new double[0]);
+        return new BoundOp[] {im2col, matmul, sum, bias};
     }
 
     private static INDArray channels(INDArray a, int from, int count) {

@@ -27,6 +27,7 @@ final class ExecutionPlan {
     private final List<List<INDArray>> gradientSums;
     private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     private final int batch;
+    private LayerTimings timings;
 
     ExecutionPlan(NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
         this.batch = batch;
@@ -101,8 +102,9 @@ final class ExecutionPlan {
             for (int s = 0; s < ins.length; s++) {
                 ins[s] = activations[index.get(node.inputs().get(s))];
             }
-            KernelArgs args = new KernelArgs(ins, inputGrads[i], activations[i], gradients[i]);
-            kernels[i] = KernelFactory.create(node, params, args);
+            boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
+            KernelArgs args = new KernelArgs(ins, inputGrads[i], activations[i], gradients[i], !readsOnlyInput);
+            kernels[i] = KernelFactory.create(node, params, args, arena::workspace);
         }
     }
 
@@ -144,9 +146,24 @@ final class ExecutionPlan {
         channelMasks.clear();
     }
 
+    /** Reports per-layer times into {@code t} from now on; null switches timing off. */
+    void setTimings(LayerTimings t) {
+        if (t != null) {
+            t.bind(nodes);
+        }
+        this.timings = t;
+    }
+
     void forward(boolean training) {
+        LayerTimings t = timings;
         for (int i = 1; i < kernels.length; i++) {
-            kernels[i].forward(training);
+            if (t == null) {
+                kernels[i].forward(training);
+            } else {
+                long t0 = System.nanoTime();
+                kernels[i].forward(training);
+                t.addForward(i, System.nanoTime() - t0);
+            }
             if (!channelMasks.isEmpty()) {
                 INDArray m = channelMasks.get(nodes.get(i).id());
                 if (m != null) {
@@ -157,7 +174,9 @@ final class ExecutionPlan {
     }
 
     void backward() {
+        LayerTimings t = timings;
         for (int i = kernels.length - 1; i >= 1; i--) {
+            long t0 = t == null ? 0 : System.nanoTime();
             List<INDArray> sums = gradientSums.get(i);
             if (!sums.isEmpty()) {
                 Nd4j.exec(new AddOp(sums.get(0), sums.get(1), gradients[i]));
@@ -166,6 +185,9 @@ final class ExecutionPlan {
                 }
             }
             kernels[i].backward();
+            if (t != null) {
+                t.addBackward(i, System.nanoTime() - t0);
+            }
         }
     }
 
@@ -203,6 +225,35 @@ final class ExecutionPlan {
             long[] shape = graph.shape(id).withBatch(batch);
             INDArray v = full.get(NDArrayIndex.interval(0, batch));
             return v.reshape(shape);
+        }
+
+        /**
+         * Scratch memory of the given shape that kernels may use inside one forward or backward
+         * call (never across calls): every caller gets a view of the same buffer, sized for the
+         * largest activation of the graph at full capacity.
+         */
+        INDArray workspace(long[] shape) {
+            long len = 1;
+            for (long d : shape) {
+                len *= d;
+            }
+            INDArray flat = buffers.computeIfAbsent("workspace", k -> Nd4j.create(dataType, largestActivation()));
+            if (len > flat.length()) {
+                throw new IllegalArgumentException("Workspace of " + len + " elements requested, arena has " + flat.length());
+            }
+            return flat.get(NDArrayIndex.interval(0, len)).reshape(shape);
+        }
+
+        private long largestActivation() {
+            long max = 1;
+            for (Node n : graph.nodes()) {
+                long len = 1;
+                for (long d : graph.shape(n.id()).withBatch(capacity)) {
+                    len *= d;
+                }
+                max = Math.max(max, len);
+            }
+            return max;
         }
 
         void close() {

@@ -9,7 +9,8 @@ final class KernelFactory {
     private KernelFactory() {
     }
 
-    static LayerKernel create(Node node, ParameterStore p, KernelArgs a) {
+    static LayerKernel create(Node node, ParameterStore p, KernelArgs a,
+            java.util.function.Function<long[], INDArray> workspace) {
         LayerSpec s = node.spec();
         if (s instanceof LayerSpec.Conv2d c) {
             return new ConvKernel(c, p.tensor(node.id(), TensorKind.WEIGHT), bias(p, node), p.gradient(node.id(), TensorKind.WEIGHT),
@@ -18,7 +19,7 @@ final class KernelFactory {
             return new LinearKernel(p.tensor(node.id(), TensorKind.WEIGHT), bias(p, node),
                     p.gradient(node.id(), TensorKind.WEIGHT), biasGrad(p, node), a);
         } else if (s instanceof LayerSpec.BatchNorm b) {
-            return new BatchNormKernel(b, p, node.id(), a);
+            return new BatchNormKernel(b, p, node.id(), a, workspace.apply(a.in().shape()));
         } else if (s instanceof LayerSpec.Relu) {
             return new ReluKernel(a);
         } else if (s instanceof LayerSpec.MaxPool m) {

@@ -27,6 +27,7 @@ public final class Network implements AutoCloseable {
     private final ExecutionPlan.Arena arena;
     private final Map<Integer, ExecutionPlan> plans = new HashMap<>();
     private Map<LayerId, INDArray> channelMasks = Map.of();
+    private LayerTimings timings;
 
     public Network(NetworkGraph graph, ParameterStore params, int maxBatch) {
         Checks.positive("maxBatch", maxBatch);
@@ -54,6 +55,7 @@ public final class Network implements AutoCloseable {
         return plans.computeIfAbsent(batch, b -> {
             ExecutionPlan p = new ExecutionPlan(graph, params, arena, b);
             channelMasks.forEach(p::setChannelMask);
+            p.setTimings(timings);
             return p;
         });
     }
@@ -94,6 +96,17 @@ public final class Network implements AutoCloseable {
         for (ExecutionPlan p : plans.values()) {
             p.clearChannelMasks();
             masks.forEach(p::setChannelMask);
+        }
+    }
+
+    /**
+     * Attaches opt-in per-layer timing to every plan of this network (see {@link LayerTimings});
+     * null detaches it. Off by default; when off the step costs one null check per layer.
+     */
+    public void setTimings(LayerTimings t) {
+        this.timings = t;
+        for (ExecutionPlan p : plans.values()) {
+            p.setTimings(t);
         }
     }
 

@@ -1,0 +1,223 @@
+package org.ocsp.modelops.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.cost.CostModel;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.group.ChannelGroup;
+import org.ocsp.modelops.group.ChannelGroups;
+import org.ocsp.modelops.saliency.L2GroupSaliency;
+import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.Selection;
+import org.ocsp.modelops.selection.SubnetworkSelector;
+import org.ocsp.modelops.surgery.ChannelSurgery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code model-ops bench}: training speed of model-ops against the PyTorch reference script, side by
+ * side in one invocation (windows alternate, never overlap), plus a per-layer profile, dense vs
+ * pruned speed and a loss-by-loss cross-check. See {@code bench/RESULTS.md}.
+ *
+ * <pre>
+ * java -cp model-ops/target/classes:$(cat model-ops/target/classpath.txt) \
+ *     org.ocsp.modelops.cli.ModelOpsCli bench --arch fashion-vgg,resnet56
+ * </pre>
+ * FLOPs convention: {@link CostModel} counts multiply-accumulates per image (ptflops); a training
+ * step is taken as 3x the forward pass and a MAC as 2 FLOPs, so GFLOP/s = 6 * MACs * images/s / 1e9,
+ * the same unit as the SGEMM peak (2 n^3 FLOPs per n x n x n product).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Training speed of model-ops vs the PyTorch reference, side by side (medians over windows).")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--arch", split = ",", description = "Architectures (default: ${DEFAULT-VALUE}).")
+    List<String> archs = List.of("fashion-vgg", "resnet56");
+
+    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch = 128;
+
+    @Option(names = "--threads", description = "Threads for both frameworks: ND4J/OpenMP/BLAS and torch.set_num_threads "
+            + "(default: ${DEFAULT-VALUE}).")
+    int threads = 2;
+
+    @Option(names = "--windows", description = "Timing windows per framework (default: ${DEFAULT-VALUE}).")
+    int windows = 7;
+
+    @Option(names = "--window-images", description = "Images per window for the small VGG; ResNet-56 uses a sixth "
+            + "(rounded to whole batches, at least one) (default: ${DEFAULT-VALUE}).")
+    int windowImages = 1280;
+
+    @Option(names = "--warmup-steps", description = "Warm-up steps per framework (default: ${DEFAULT-VALUE}).")
+    int warmup = 3;
+
+    @Option(names = "--python", description = "Python with torch (default: ${DEFAULT-VALUE}).")
+    Path python = Path.of("/usr/bin/python3");
+
+    @Option(names = "--script", description = "PyTorch reference script (default: ${DEFAULT-VALUE}).")
+    Path script = Path.of("bench/pytorch_reference.py");
+
+    @Option(names = "--pytorch", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the PyTorch side (default: ${DEFAULT-VALUE}).")
+    boolean withPytorch = true;
+
+    @Option(names = "--check-steps", description = "Cross-check steps, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int checkSteps = 20;
+
+    @Option(names = "--lr", description = "Learning rate of the cross-check and the timed steps (default: ${DEFAULT-VALUE}).")
+    double lr = 0.05;
+
+    @Option(names = "--prune", description = "FLOPs cut for the dense vs pruned comparison, 0 to skip (default: ${DEFAULT-VALUE}).")
+    double prune = 0.5;
+
+    @Option(names = "--profile-steps", description = "Steps in the per-layer profile, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int profileSteps = 5;
+
+    @Option(names = "--seed", description = "Seed of weights and synthetic data (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--work-dir", description = "Where the cross-check writes tensors (default: ${DEFAULT-VALUE}).")
+    Path workDir = Path.of("model-ops/target/bench");
+
+    private final PrintStream out = System.out;
+
+    record Row(String arch, String framework, WindowStats stats, double gflopPerImage) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ThreadSettings.apply(threads);
+        out.println("# model-ops bench");
+        out.println("machine: " + MachineInfo.line());
+        out.println("nd4j:    " + ThreadSettings.describe());
+        out.printf(Locale.ROOT, "batch %d, threads %d, %d windows, warm-up %d steps, lr %.3g, SGD Nesterov 0.9 wd 5e-4%n",
+                batch, threads, windows, warmup, lr);
+        double peak = Math.max(SgemmPeak.gflops(1024, 5), SgemmPeak.gflops(2048, 3));
+        out.printf(Locale.ROOT, "SGEMM peak (ND4J gemm, best of 1024^3 x5 and 2048^3 x3): %.1f GFLOP/s%n", peak);
+        PythonReference py = new PythonReference(python, script, threads);
+        List<Row> rows = new ArrayList<>();
+        Map<String, double[]> pruned = new LinkedHashMap<>();
+        List<String> mismatches = new ArrayList<>();
+        for (String arch : archs) {
+            NetworkGraph graph = Architectures.byName(arch, 10);
+            double gflopPerImage = 6.0 * CostModel.of(graph).flops() / 1e9;
+            int steps = stepsPerWindow(arch);
+            out.printf(Locale.ROOT, "%n## %s: %.1f MMAC forward per image, %.3f GFLOP per training image, %d steps per window%n",
+                    arch, CostModel.of(graph).flops() / 1e6, gflopPerImage, steps);
+            try (BenchTrainer ours = BenchTrainer.initialised(graph, batch, seed, lr)) {
+                ours.run(warmup);
+                if (profileSteps > 0) {
+                    Profile.print(arch, ours, profileSteps, out);
+                }
+                rows.addAll(timeSideBySide(arch, ours, py, steps, gflopPerImage));
+                if (prune > 0) {
+                    pruned.put(arch, densePruned(graph, ours, steps));
+                }
+            }
+            if (checkSteps > 0 && withPytorch) {
+                CrossCheck.Result r = CrossCheck.run(graph, arch, batch, checkSteps, lr, seed, py,
+                        workDir.resolve(arch), out);
+                if (!r.ok()) {
+                    mismatches.add(arch);
+                }
+            }
+        }
+        out.println();
+        out.println("## Summary (images/s over " + windows + " alternating windows; GFLOP/s at the median)");
+        out.printf(Locale.ROOT, "| %-12s | %-9s | %8s | %8s | %8s | %7s | %8s | %6s |%n", "arch", "framework", "median",
+                "min", "max", "ratio", "GFLOP/s", "%peak");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            Row torch = rows.stream().filter(x -> x.arch().equals(r.arch()) && x.framework().equals("pytorch")).findFirst()
+                    .orElse(null);
+            String ratio = torch == null ? "" : String.format(Locale.ROOT, "%.2fx", r.stats().median() / torch.stats().median());
+            double gf = r.stats().median() * r.gflopPerImage();
+            out.printf(Locale.ROOT, "| %-12s | %-9s | %8.1f | %8.1f | %8.1f | %7s | %8.1f | %5.1f%% |%n", r.arch(), r.framework(),
+                    r.stats().median(), r.stats().min(), r.stats().max(), r.framework().equals("model-ops") ? ratio : "",
+                    gf, 100 * gf / peak);
+        }
+        if (!pruned.isEmpty()) {
+            out.println();
+            out.printf(Locale.ROOT, "## Dense vs pruned (model-ops, %.0f%% FLOPs cut, L2 group saliency)%n", 100 * prune);
+            out.println("| arch | dense img/s | pruned img/s | speed-up | FLOPs ratio dense/pruned |");
+            out.println("|---|---:|---:|---:|---:|");
+            pruned.forEach((a, v) -> out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx | %.2fx |%n", a, v[0], v[1], v[1] / v[0],
+                    v[2]));
+        }
+        if (!mismatches.isEmpty()) {
+            out.println("MISMATCH in the cross-check of " + mismatches + ": see above");
+            return 2;
+        }
+        return 0;
+    }
+
+    private int stepsPerWindow(String arch) {
+        int images = arch.startsWith("resnet") ? windowImages / 6 : windowImages;
+        return Math.max(1, Math.round((float) images / batch));
+    }
+
+    private List<Row> timeSideBySide(String arch, BenchTrainer ours, PythonReference py, int steps, double gflopPerImage)
+            throws IOException {
+        List<Double> mine = new ArrayList<>();
+        List<Double> theirs = new ArrayList<>();
+        PythonReference.Server server = withPytorch ? py.serve(arch, batch, lr) : null;
+        try {
+            if (server != null) {
+                out.println("pytorch: " + server.hello());
+                server.window("warmup", warmup);
+            }
+            for (int w = 0; w < windows; w++) {
+                // Alternate who goes first so a load change hits both sides alike.
+                if (server != null && w % 2 == 1) {
+                    theirs.add(server.window("window", steps));
+                }
+                mine.add(steps * batch / ours.run(steps));
+                if (server != null && w % 2 == 0) {
+                    theirs.add(server.window("window", steps));
+                }
+                out.printf(Locale.ROOT, "window %d: model-ops %.1f img/s%s%n", w + 1, mine.get(w),
+                        server == null ? "" : String.format(Locale.ROOT, ", pytorch %.1f img/s", theirs.get(w)));
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row(arch, "model-ops", new WindowStats(mine), gflopPerImage));
+        if (!theirs.isEmpty()) {
+            rows.add(new Row(arch, "pytorch", new WindowStats(theirs), gflopPerImage));
+        }
+        return rows;
+    }
+
+    /** Median images/s of the dense and the pruned network (alternating windows) and the FLOPs ratio. */
+    private double[] densePruned(NetworkGraph graph, BenchTrainer dense, int steps) {
+        List<ChannelGroup> groups = ChannelGroups.derive(graph);
+        SubnetworkSelector selector = new SubnetworkSelector(graph, groups, g -> CostModel.of(g).flops(), PruningLimit.reference());
+        Selection s = selector.select(new L2GroupSaliency().scores(groups, dense.params()), prune);
+        ChannelSurgery.PrunedModel p = ChannelSurgery.apply(graph, dense.params(), groups, s.mask());
+        double flopsRatio = (double) CostModel.of(graph).flops() / CostModel.of(p.graph()).flops();
+        out.printf(Locale.ROOT, "pruned: %.1f%% FLOPs cut (%.1f -> %.1f MMAC), %d channels removed%n", 100 * s.reduction(),
+                CostModel.of(graph).flops() / 1e6, CostModel.of(p.graph()).flops() / 1e6, s.prunedChannels());
+        List<Double> d = new ArrayList<>();
+        List<Double> q = new ArrayList<>();
+        try (BenchTrainer small = BenchTrainer.of(p.graph(), p.params(), batch, seed, lr)) {
+            small.run(warmup);
+            int prunedSteps = (int) Math.max(1, Math.round(steps * flopsRatio));
+            for (int w = 0; w < windows; w++) {
+                d.add(steps * batch / dense.run(steps));
+                q.add(prunedSteps * batch / small.run(prunedSteps));
+                out.printf(Locale.ROOT, "window %d: dense %.1f img/s, pruned %.1f img/s%n", w + 1, d.get(w), q.get(w));
+            }
+        }
+        return new double[] {new WindowStats(d).median(), new WindowStats(q).median(), flopsRatio};
+    }
+}

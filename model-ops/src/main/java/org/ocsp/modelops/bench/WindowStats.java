@@ -1,0 +1,36 @@
+package org.ocsp.modelops.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Images/s of repeated timing windows: median, min and max. */
+record WindowStats(List<Double> windows) {
+    WindowStats {
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException("No windows measured");
+        }
+        windows = List.copyOf(windows);
+    }
+
+    private List<Double> sorted() {
+        List<Double> s = new ArrayList<>(windows);
+        Collections.sort(s);
+        return s;
+    }
+
+    double median() {
+        List<Double> s = sorted();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    double min() {
+        return sorted().get(0);
+    }
+
+    double max() {
+        List<Double> s = sorted();
+        return s.get(s.size() - 1);
+    }
+}
