@@ -45,6 +45,7 @@ final class BatchNormKernel implements LayerKernel {
     private final INDArray coefB;
     private final INDArray coefK;
     private final INDArray batchMean;
+    private final INDArray batchVarArr;
     private final HostVector gamma;
     private final HostVector runningMean;
     private final HostVector runningVar;
@@ -56,6 +57,8 @@ final class BatchNormKernel implements LayerKernel {
     private final HostVector a;
     private final HostVector b;
     private final HostVector k;
+    private final INDArray partial;
+    private final HostVector partialHost;
     private final BoundOp moments;
     private final BoundOp trainForward;
     private final BoundOp evalForward;
@@ -77,6 +80,7 @@ final class BatchNormKernel implements LayerKernel {
         INDArray rv = p.tensor(id, TensorKind.RUNNING_VAR);
         this.batchMean = Nd4j.create(x.dataType(), channels);
         INDArray batchVar = Nd4j.create(x.dataType(), channels);
+        this.batchVarArr = batchVar;
         this.gGammaArr = p.gradient(id, TensorKind.GAMMA);
         this.gBetaArr = p.gradient(id, TensorKind.BETA);
         this.sumDyXc = Nd4j.create(x.dataType(), channels);
@@ -94,6 +98,11 @@ final class BatchNormKernel implements LayerKernel {
         this.a = new HostVector(coefA);
         this.b = new HostVector(coefB);
         this.k = new HostVector(coefK);
+        // Per-channel sums over N*H*W in float32 lose about N*H*W*eps relative accuracy, and the
+        // input gradient subtracts two such sums from dy: sum over H*W natively, then over N in
+        // double on the host (two-stage summation, as PyTorch's accurate reductions do).
+        this.partial = x.rank() == 4 ? Nd4j.create(x.dataType(), x.size(0), channels) : null;
+        this.partialHost = partial == null ? null : new HostVector(partial);
         long[] axes = x.rank() == 4 ? new long[] {0, 2, 3} : new long[] {0};
         double[] epsArg = {spec.eps()};
         long[] bnArgs = {1, 1, 1};
@@ -110,7 +119,11 @@ final class BatchNormKernel implements LayerKernel {
             evalForward.run();
             return;
         }
-        moments.run();
+        if (partial == null) {
+            moments.run();
+        } else {
+            batchStatistics();
+        }
         trainForward.run();
         for (int c = 0; c < channels; c++) {
             runningMean.set(c, (1 - momentum) * runningMean.get(c) + momentum * mean.get(c));
@@ -123,8 +136,8 @@ final class BatchNormKernel implements LayerKernel {
         // scratch = x - mean; gx (free until the end) = dy * scratch, reduced to sum(dy * xc).
         Nd4j.exec(new BroadcastSubOp(x, batchMean, scratch, 1));
         Nd4j.exec(new MulOp(gy, scratch, gx));
-        Nd4j.exec(new Sum(gx, sumDyXc, reduceDims));
-        Nd4j.exec(new Sum(gy, gBetaArr, reduceDims));
+        channelSums(gx, sumDyXc, sumXc);
+        channelSums(gy, gBetaArr, gBeta);
         double m = perChannel;
         for (int c = 0; c < channels; c++) {
             double s = 1 / Math.sqrt(var.get(c) + eps);
@@ -140,5 +153,36 @@ final class BatchNormKernel implements LayerKernel {
         Nd4j.exec(new BroadcastMulOp(scratch, coefB, scratch, 1));
         Nd4j.exec(new BroadcastAddOp(scratch, coefK, scratch, 1));
         Nd4j.exec(new AddOp(gx, scratch, gx));
+    }
+
+    /** Mean, then biased variance from centred values, each with two-stage summation. */
+    private void batchStatistics() {
+        double m = perChannel;
+        channelSums(x, batchMean, mean);
+        for (int c = 0; c < channels; c++) {
+            mean.set(c, mean.get(c) / m);
+        }
+        Nd4j.exec(new BroadcastSubOp(x, batchMean, scratch, 1));
+        Nd4j.exec(new MulOp(scratch, scratch, scratch));
+        channelSums(scratch, batchVarArr, var);
+        for (int c = 0; c < channels; c++) {
+            var.set(c, var.get(c) / m);
+        }
+    }
+
+    private void channelSums(INDArray src, INDArray dst, HostVector dstHost) {
+        if (partial == null) {
+            Nd4j.exec(new Sum(src, dst, reduceDims));
+            return;
+        }
+        Nd4j.exec(new Sum(src, partial, 2, 3));
+        int n = (int) partial.size(0);
+        for (int c = 0; c < channels; c++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += partialHost.get(i * channels + c);
+            }
+            dstHost.set(c, s);
+        }
     }
 }
