@@ -1,16 +1,9 @@
 package org.ocsp.flink.audit;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
+import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.cost.Cost;
 import org.ocsp.modelops.cost.CostModel;
@@ -21,11 +14,9 @@ import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.group.GraphResizer;
 import org.ocsp.modelops.selection.PruningLimit;
 import org.ocsp.modelops.selection.SubnetworkMask;
-import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.RunSpec;
-import org.ocsp.schemas.avro.event.StabilitySpec;
 
 /**
  * What the auditor derives from a logged {@link RunSpec} with the model-ops code alone: the config
@@ -74,42 +65,20 @@ public final class RunSpecView {
         return configHash(spec);
     }
 
+    /** The job's own hash ({@link RunSpecs#configHash}), so audit and job can never disagree on the algorithm. */
     public static String configHash(RunSpec spec) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<>(RunSpec.class).write(spec, enc);
-            enc.flush();
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Cannot hash run spec", e);
-        }
+        return RunSpecs.configHash(spec);
     }
 
     /** The run's stability settings as model-ops reads them (unweighted Jaccard: the spec has no averaging field). */
     public StabilityConfig stabilityConfig() {
-        StabilitySpec s = spec.getStability();
-        StabilityConfig.Builder b = StabilityConfig.builder().optMonitorStart(s.getMonitorStart()).optLag(s.getLag())
-                .optWindow(s.getWindow()).optTau(s.getTau())
-                .optRegularizationStart(s.getRegularizationStart()
-                        == org.ocsp.schemas.avro.event.RegularizationStartMode.FIXED
-                        ? RegularizationStartMode.FIXED : RegularizationStartMode.AUTOMATIC)
-                .optPlateauEps(s.getPlateauEps()).optLambdaStart(s.getLambdaStart()).optLambdaDelta(s.getLambdaDelta())
-                .optLambdaInterval(s.getLambdaInterval());
-        if (s.getSlStart() != null) {
-            b.optSlStart(s.getSlStart());
-        }
-        if (s.getHardCapEpoch() != null) {
-            b.optHardCap(s.getHardCapEpoch());
-        }
-        return b.build();
+        return RunSpecs.stability(spec);
     }
 
     public PruningLimit pruningLimit() {
-        return new PruningLimit(spec.getSelection().getMaxPruneFraction(), spec.getSelection().getPruneLimitRate());
+        return RunSpecs.limit(spec);
     }
 
-    /** The dense network named by the spec. */
     public NetworkGraph graph() {
         return graph;
     }

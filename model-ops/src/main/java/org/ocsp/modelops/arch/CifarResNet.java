@@ -69,7 +69,8 @@ public final class CifarResNet {
             int planes = WIDTHS[s];
             for (int i = 0; i < blocks; i++) {
                 int stride = (s > 0 && i == 0) ? 2 : 1;
-                basicBlock(g, "layer" + (s + 1) + "." + i, inplanes, planes, stride);
+                String p = "layer" + (s + 1) + "." + i;
+                ResidualBlocks.basic(g, p, inplanes, planes, stride, TorchNames.functional(p, "relu"));
                 inplanes = planes;
             }
         }
@@ -82,24 +83,5 @@ public final class CifarResNet {
         g.add("flatten", new LayerSpec.Flatten());
         g.add("fc", new LayerSpec.Linear(inplanes, numClasses, true));
         return g.build();
-    }
-
-    /** One basic block; the residual is the block input or, where the shape changes, a 1x1 conv + BN projection. */
-    private static void basicBlock(NetworkGraph.Builder g, String p, int inplanes, int planes, int stride) {
-        String x = g.last();
-        g.add(p + ".conv1", new LayerSpec.Conv2d(inplanes, planes, 3, stride, 1, 1, false));
-        g.add(p + ".bn1", new LayerSpec.BatchNorm(planes));
-        g.add(p + ".relu", new LayerSpec.Relu());
-        g.add(p + ".conv2", new LayerSpec.Conv2d(planes, planes, 3, 1, 1, 1, false));
-        g.add(p + ".bn2", new LayerSpec.BatchNorm(planes));
-        String out = g.last();
-        String residual = x;
-        if (stride != 1 || inplanes != planes) {
-            g.add(p + ".downsample.0", new LayerSpec.Conv2d(inplanes, planes, 1, stride, 0, 1, false), x);
-            g.add(p + ".downsample.1", new LayerSpec.BatchNorm(planes));
-            residual = g.last();
-        }
-        g.add(p + ".add", new LayerSpec.Add(), out, residual);
-        g.add(TorchNames.functional(p, "relu"), new LayerSpec.Relu());
     }
 }

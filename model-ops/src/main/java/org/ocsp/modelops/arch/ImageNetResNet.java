@@ -72,7 +72,7 @@ public final class ImageNetResNet {
                 if (bottleneck) {
                     bottleneckBlock(g, p, inplanes, PLANES[s], stride);
                 } else {
-                    basicBlock(g, p, inplanes, PLANES[s], stride);
+                    ResidualBlocks.basic(g, p, inplanes, PLANES[s], stride, TorchNames.call(p + ".relu", 2));
                 }
                 inplanes = PLANES[s] * expansion;
             }
@@ -81,17 +81,6 @@ public final class ImageNetResNet {
         g.add("flatten", new LayerSpec.Flatten());
         g.add("fc", new LayerSpec.Linear(inplanes, numClasses, true));
         return g.build();
-    }
-
-    private static void basicBlock(NetworkGraph.Builder g, String p, int inplanes, int planes, int stride) {
-        String x = g.last();
-        g.add(p + ".conv1", new LayerSpec.Conv2d(inplanes, planes, 3, stride, 1, 1, false));
-        g.add(p + ".bn1", new LayerSpec.BatchNorm(planes));
-        g.add(p + ".relu", new LayerSpec.Relu());
-        g.add(p + ".conv2", new LayerSpec.Conv2d(planes, planes, 3, 1, 1, 1, false));
-        g.add(p + ".bn2", new LayerSpec.BatchNorm(planes));
-        residualAdd(g, p, x, inplanes, planes, stride);
-        g.add(TorchNames.call(p + ".relu", 2), new LayerSpec.Relu());
     }
 
     private static void bottleneckBlock(NetworkGraph.Builder g, String p, int inplanes, int planes, int stride) {
@@ -105,19 +94,9 @@ public final class ImageNetResNet {
         g.add(TorchNames.call(p + ".relu", 2), new LayerSpec.Relu());
         g.add(p + ".conv3", new LayerSpec.Conv2d(planes, out, 1, 1, 0, 1, false));
         g.add(p + ".bn3", new LayerSpec.BatchNorm(out));
-        residualAdd(g, p, x, inplanes, out, stride);
+        ResidualBlocks.add(g, p, x, inplanes, out, stride);
         g.add(TorchNames.call(p + ".relu", 3), new LayerSpec.Relu());
     }
 
     /** {@code out += identity}, where identity is the block input or its 1x1 conv + BN projection. */
-    private static void residualAdd(NetworkGraph.Builder g, String p, String x, int inplanes, int out, int stride) {
-        String main = g.last();
-        String identity = x;
-        if (stride != 1 || inplanes != out) {
-            g.add(p + ".downsample.0", new LayerSpec.Conv2d(inplanes, out, 1, stride, 0, 1, false), x);
-            g.add(p + ".downsample.1", new LayerSpec.BatchNorm(out));
-            identity = g.last();
-        }
-        g.add(p + ".add", new LayerSpec.Add(), main, identity);
-    }
 }

@@ -27,14 +27,14 @@ public final class SoftmaxCrossEntropy {
         long outOff = gradOut == null ? 0 : gradOut.offset();
         double loss = 0;
         int correct = 0;
-        double[] p = new double[k];
         for (int i = 0; i < n; i++) {
+            long row = inOff + (long) i * k;
             double max = Double.NEGATIVE_INFINITY;
             int arg = 0;
             for (int j = 0; j < k; j++) {
-                p[j] = in.getDouble(inOff + (long) i * k + j);
-                if (p[j] > max) {
-                    max = p[j];
+                double v = in.getDouble(row + j);
+                if (v > max) {
+                    max = v;
                     arg = j;
                 }
             }
@@ -47,13 +47,12 @@ public final class SoftmaxCrossEntropy {
             }
             double sum = 0;
             for (int j = 0; j < k; j++) {
-                p[j] = Math.exp(p[j] - max);
-                sum += p[j];
+                sum += Math.exp(in.getDouble(row + j) - max);
             }
-            loss += Math.log(sum) - (in.getDouble(inOff + (long) i * k + y) - max);
+            loss += Math.log(sum) - (in.getDouble(row + y) - max);
             if (out != null) {
                 for (int j = 0; j < k; j++) {
-                    double g = p[j] / sum - (j == y ? 1 : 0);
+                    double g = Math.exp(in.getDouble(row + j) - max) / sum - (j == y ? 1 : 0);
                     out.put(outOff + (long) i * k + j, g / n);
                 }
             }

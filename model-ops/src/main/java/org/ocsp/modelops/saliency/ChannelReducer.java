@@ -1,6 +1,7 @@
 package org.ocsp.modelops.saliency;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ocsp.modelops.engine.ChannelSlices;
 import org.ocsp.modelops.engine.ParameterStore;
 import org.ocsp.modelops.engine.TensorKind;
 import org.ocsp.modelops.group.ChannelGroup;
@@ -21,52 +22,12 @@ final class ChannelReducer {
     }
 
     static double[] reduce(ChannelGroup g, GroupMember m, ParameterStore p, ElementFunction f, boolean needsGradient) {
-        int width = g.width();
-        double[] out = new double[width];
-        TensorKind kind = m.side() == org.ocsp.modelops.group.Side.BN ? TensorKind.GAMMA : TensorKind.WEIGHT;
+        double[] out = new double[g.width()];
+        TensorKind kind = ChannelSlices.tensorOf(m);
         INDArray wArr = p.tensor(m.layer(), kind);
         double[] w = wArr.dup('c').data().asDouble();
         double[] gr = needsGradient ? p.gradient(m.layer(), kind).dup('c').data().asDouble() : null;
-        long[] shape = wArr.shape();
-        switch (m.side()) {
-            case BN:
-                for (int c = 0; c < width; c++) {
-                    out[c] = f.apply(w[c], gr == null ? 0 : gr[c]);
-                }
-                break;
-            case OUT:
-            case DEPTHWISE: {
-                int row = w.length / (int) shape[0];
-                for (int c = 0; c < width; c++) {
-                    double s = 0;
-                    for (int i = c * row; i < (c + 1) * row; i++) {
-                        s += f.apply(w[i], gr == null ? 0 : gr[i]);
-                    }
-                    out[c] = s;
-                }
-                break;
-            }
-            case IN: {
-                int rows = (int) shape[0];
-                int cols = (int) shape[1];
-                int inner = w.length / (rows * cols);
-                int per = m.columnsPerChannel();
-                for (int r = 0; r < rows; r++) {
-                    for (int col = 0; col < cols; col++) {
-                        int c = col / per;
-                        int base = (r * cols + col) * inner;
-                        double s = 0;
-                        for (int i = base; i < base + inner; i++) {
-                            s += f.apply(w[i], gr == null ? 0 : gr[i]);
-                        }
-                        out[c] += s;
-                    }
-                }
-                break;
-            }
-            default:
-                throw new IllegalStateException("Unhandled side " + m.side());
-        }
+        ChannelSlices.visit(m, wArr.shape(), (c, i) -> out[c] += f.apply(w[i], gr == null ? 0 : gr[i]));
         return out;
     }
 

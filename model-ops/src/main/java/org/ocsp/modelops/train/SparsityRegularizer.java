@@ -4,6 +4,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.ocsp.modelops.engine.ChannelSlices;
 import org.ocsp.modelops.engine.ParameterStore;
 import org.ocsp.modelops.engine.TensorKind;
 import org.ocsp.modelops.engine.TensorRef;
@@ -49,65 +50,20 @@ public final class SparsityRegularizer implements AutoCloseable {
                 keep[c] = true;
             }
             for (GroupMember m : g.members()) {
-                TensorKind kind = m.side() == org.ocsp.modelops.group.Side.BN ? TensorKind.GAMMA : TensorKind.WEIGHT;
-                TensorRef ref = new TensorRef(m.layer(), kind);
-                int off = Math.toIntExact(store.offset(ref));
-                long[] shape = store.tensor(m.layer(), kind).shape();
-                count += mark(sel, off, shape, m, keep);
+                TensorKind kind = ChannelSlices.tensorOf(m);
+                int off = Math.toIntExact(store.offset(new TensorRef(m.layer(), kind)));
+                long[] counted = {0};
+                ChannelSlices.visit(m, store.tensor(m.layer(), kind).shape(), (c, i) -> {
+                    if (!keep[c]) {
+                        sel[off + i] = 1;
+                        counted[0]++;
+                    }
+                });
+                count += counted[0];
             }
         }
         selected.assign(Nd4j.createFromArray(sel).castTo(selected.dataType()));
         selectedCount = count;
-    }
-
-    private static long mark(float[] sel, int off, long[] shape, GroupMember m, boolean[] keep) {
-        long n = 0;
-        int total = 1;
-        for (long d : shape) {
-            total *= (int) d;
-        }
-        switch (m.side()) {
-            case BN:
-                for (int c = 0; c < keep.length; c++) {
-                    if (!keep[c]) {
-                        sel[off + c] = 1;
-                        n++;
-                    }
-                }
-                return n;
-            case OUT:
-            case DEPTHWISE: {
-                int row = total / (int) shape[0];
-                for (int c = 0; c < keep.length; c++) {
-                    if (!keep[c]) {
-                        for (int i = c * row; i < (c + 1) * row; i++) {
-                            sel[off + i] = 1;
-                            n++;
-                        }
-                    }
-                }
-                return n;
-            }
-            case IN: {
-                int rows = (int) shape[0];
-                int cols = (int) shape[1];
-                int inner = total / (rows * cols);
-                for (int r = 0; r < rows; r++) {
-                    for (int col = 0; col < cols; col++) {
-                        if (!keep[col / m.columnsPerChannel()]) {
-                            int base = off + (r * cols + col) * inner;
-                            for (int i = 0; i < inner; i++) {
-                                sel[base + i] = 1;
-                                n++;
-                            }
-                        }
-                    }
-                }
-                return n;
-            }
-            default:
-                throw new IllegalStateException("Unhandled side " + m.side());
-        }
     }
 
     /** Number of parameter entries currently penalised. */

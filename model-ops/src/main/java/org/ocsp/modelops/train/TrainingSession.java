@@ -17,7 +17,6 @@ import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.io.ModelFile;
 import org.ocsp.modelops.saliency.GroupScores;
-import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.modelops.saliency.SaliencyMeasure;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.surgery.ChannelProvenance;
@@ -233,10 +232,5 @@ public final class TrainingSession implements AutoCloseable {
     @Override
     public void close() {
         closeModel();
-    }
-
-    /** Saliency kind shortcut for callers that only have a name. */
-    public static SaliencyKind saliencyKind(String name) {
-        return SaliencyKind.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     }
 }
