@@ -101,6 +101,12 @@ final class Fixtures {
         return env.executeAsync(TrainerJob.NAME);
     }
 
+    /** Publishes epochs first .. first + count - 1. */
+    static void publish(Topics topics, int first, int count) throws IOException {
+        Publisher.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopics(topics).setSequence(sequence())
+                .setDatasetName(DATASET).optFirstEpoch(first).optEpochs(count).build().publish();
+    }
+
     static void publish(Topics topics, int epochs) throws IOException {
         Publisher.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopics(topics).setSequence(sequence())
                 .setDatasetName(DATASET).optEpochs(epochs).build().publish();
