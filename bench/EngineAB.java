@@ -16,6 +16,8 @@ import java.util.Locale;
  * java -cp "$(cat model-ops/target/classpath.txt)" bench/EngineAB.java \
  *     OLD_CLASSES_DIR NEW_CLASSES_DIR [arch=fashion-vgg] [windows=7] [stepsPerWindow=5]
  * </pre>
+ * A side may name its engine: {@code model-ops/target/classes@nd4j} vs {@code model-ops/target/classes@onednn}
+ * compares the two engines of one build (the engine is chosen when the side's network is built).
  * Each side runs bench.BenchTrainer (the training step of TrainingSession.trainBatch on synthetic
  * batches of 128).
  */
@@ -25,8 +27,8 @@ public class EngineAB {
         int windows = args.length > 3 ? Integer.parseInt(args[3]) : 7;
         int steps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         int batch = 128;
-        Side a = new Side(Path.of(args[0]), arch, batch);
-        Side b = new Side(Path.of(args[1]), arch, batch);
+        Side a = new Side(args[0], arch, batch);
+        Side b = new Side(args[1], arch, batch);
         a.run(3);
         b.run(3);
         List<Double> ra = new ArrayList<>();
@@ -66,7 +68,13 @@ public class EngineAB {
         private final Object trainer;
         private final Method run;
 
-        Side(Path classes, String arch, int batch) throws Exception {
+        /** {@code spec} is a classes directory, optionally with {@code @engine} (onednn or nd4j). */
+        Side(String spec, String arch, int batch) throws Exception {
+            int at = spec.indexOf('@');
+            Path classes = Path.of(at < 0 ? spec : spec.substring(0, at));
+            if (at >= 0) {
+                System.setProperty("ocsp.engine", spec.substring(at + 1));
+            }
             ClassLoader l = new URLClassLoader(new URL[] {classes.toUri().toURL()}, EngineAB.class.getClassLoader());
             Class<?> archs = Class.forName("org.ocsp.modelops.arch.Architectures", true, l);
             Class<?> graphType = Class.forName("org.ocsp.modelops.graph.NetworkGraph", true, l);
@@ -75,6 +83,7 @@ public class EngineAB {
             Method init = bt.getDeclaredMethod("initialised", graphType, int.class, long.class, double.class);
             init.setAccessible(true);
             trainer = init.invoke(null, graph, batch, 42L, 0.05);
+            System.clearProperty("ocsp.engine");
             run = bt.getDeclaredMethod("run", int.class);
             run.setAccessible(true);
         }

@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocsp.modelops.graph.Checks;
 import org.ocsp.modelops.graph.LayerId;
 import org.ocsp.modelops.graph.NetworkGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A graph bound to its parameters and to preallocated buffers: forward, backward, nothing
@@ -21,20 +23,35 @@ import org.ocsp.modelops.graph.NetworkGraph;
  * }</pre>
  */
 public final class Network implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Network.class);
     private final NetworkGraph graph;
     private final ParameterStore params;
     private final int maxBatch;
-    private final ExecutionPlan.Arena arena;
+    private final Nd4jPlan.Arena nd4jArena;
+    private final DnnlPlan.Arena dnnlArena;
+    private Engine engine;
     private final Map<Integer, ExecutionPlan> plans = new HashMap<>();
     private Map<LayerId, INDArray> channelMasks = Map.of();
     private LayerTimings timings;
 
     public Network(NetworkGraph graph, ParameterStore params, int maxBatch) {
+        this(graph, params, maxBatch, Engine.select(params.dataType()));
+    }
+
+    /** A network on a given engine (tests compare the engines). */
+    Network(NetworkGraph graph, ParameterStore params, int maxBatch, Engine engine) {
         Checks.positive("maxBatch", maxBatch);
         this.graph = graph;
         this.params = params;
         this.maxBatch = maxBatch;
-        this.arena = new ExecutionPlan.Arena(graph, maxBatch, params.dataType());
+        this.nd4jArena = new Nd4jPlan.Arena(graph, maxBatch, params.dataType());
+        this.dnnlArena = new DnnlPlan.Arena(maxBatch);
+        this.engine = engine;
+    }
+
+    /** The engine running this network's layers (oneDNN for float32 on the CPU unless told otherwise). */
+    public Engine engine() {
+        return engine;
     }
 
     public NetworkGraph graph() {
@@ -53,11 +70,23 @@ public final class Network implements AutoCloseable {
         Checks.checkArgument(batch >= 1 && batch <= maxBatch,
                 "Invalid batch size " + batch + ": this network was built for 1.." + maxBatch);
         return plans.computeIfAbsent(batch, b -> {
-            ExecutionPlan p = new ExecutionPlan(graph, params, arena, b);
+            ExecutionPlan p = newPlan(b);
             channelMasks.forEach(p::setChannelMask);
             p.setTimings(timings);
             return p;
         });
+    }
+
+    private ExecutionPlan newPlan(int batch) {
+        if (engine == Engine.ONEDNN) {
+            try {
+                return new DnnlPlan(Dnnl.get().orElseThrow(), graph, params, dnnlArena, batch);
+            } catch (UnsupportedOperationException e) {
+                LOG.info("Network falls back to the ND4J engine: {}", e.getMessage());
+                engine = Engine.ND4J;
+            }
+        }
+        return new Nd4jPlan(graph, params, nd4jArena, batch);
     }
 
     /** The input buffer for a batch of this size, [N, C, H, W]; write the batch into it. */
@@ -113,6 +142,7 @@ public final class Network implements AutoCloseable {
     @Override
     public void close() {
         plans.clear();
-        arena.close();
+        nd4jArena.close();
+        dnnlArena.close();
     }
 }

@@ -52,7 +52,11 @@ class PrunedEqualsMaskedTest {
                     assertEquals(expected.length(), actual.length());
                     double maxDiff = expected.sub(actual).amaxNumber().doubleValue();
                     double scale = Math.max(1.0, expected.amaxNumber().doubleValue());
-                    assertTrue(maxDiff / scale < 1e-5, name + " (training=" + training + "): max difference " + maxDiff);
+                    // Training mode normalises with batch statistics over as few as N*H*W = 8 values
+                    // (ResNet-50's last stage at batch 2), which amplifies float32 rounding; the
+                    // oneDNN engine also sums in a channel-count-dependent order (blocked layout).
+                    double tolerance = training ? 1e-4 : 1e-5;
+                    assertTrue(maxDiff / scale < tolerance, name + " (training=" + training + "): max difference " + maxDiff);
                 }
                 assertTrue(small.parameterCount() < dense.parameterCount());
             }

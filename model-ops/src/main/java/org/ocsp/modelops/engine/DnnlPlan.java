@@ -1,0 +1,322 @@
+package org.ocsp.modelops.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ocsp.modelops.graph.LayerId;
+import org.ocsp.modelops.graph.LayerSpec;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.graph.Node;
+
+/**
+ * The float32 CPU engine: every layer a oneDNN primitive built once for this batch size and
+ * bound to preallocated buffers. 4-D activations after the first conv and their gradients live
+ * in oneDNN's blocked layout (see {@link Dnnl}); the network input, the flattened features and
+ * the logits are row-major, so callers see the same tensors as with {@link Nd4jPlan}.
+ *
+ * <p>Gradient routing is {@link Nd4jPlan}'s: a residual add hands its output gradient to its
+ * inputs; an activation read by several layers gets one buffer per reader and their sum (an
+ * element-wise add over the raw buffers, valid because the readers' buffers share one layout).
+ */
+final class DnnlPlan implements ExecutionPlan {
+    private final Dnnl d;
+    private final int batch;
+    private final List<Node> nodes;
+    private final LayerKernel[] kernels;
+    private final DnnlTensor[] activations;
+    private final DnnlTensor[] gradients;
+    private final List<List<DnnlTensor>> gradientSums = new ArrayList<>();
+    private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
+    private final INDArray input;
+    private final INDArray output;
+    private final INDArray outputGradient;
+    private LayerTimings timings;
+
+    DnnlPlan(Dnnl d, NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
+        if (params.dataType() != DataType.FLOAT) {
+            throw new UnsupportedOperationException("oneDNN plans run in float32, not " + params.dataType());
+        }
+        this.d = d;
+        this.batch = batch;
+        this.nodes = graph.nodes();
+        int n = nodes.size();
+        Map<LayerId, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(nodes.get(i).id(), i);
+        }
+        boolean[] blocked = new boolean[n];
+        memory.desc[] layout = new memory.desc[n];
+        memory.desc[] capacityLayout = new memory.desc[n];
+        for (int i = 0; i < n; i++) {
+            Node node = nodes.get(i);
+            blocked[i] = i > 0 && isBlocked(node, graph.shape(node.id()).withBatch(batch).length,
+                    blocked[index.get(node.inputs().get(0))]);
+            layout[i] = layoutOf(blocked[i], graph.shape(node.id()).withBatch(batch));
+            capacityLayout[i] = layoutOf(blocked[i], graph.shape(node.id()).withBatch(arena.capacity));
+        }
+        activations = new DnnlTensor[n];
+        for (int i = 0; i < n; i++) {
+            activations[i] = arena.tensor(d, "a:" + nodes.get(i).id(), graph.shape(nodes.get(i).id()).withBatch(batch),
+                    layout[i], capacityLayout[i]);
+        }
+        gradients = new DnnlTensor[n];
+        DnnlTensor[][] inputGrads = new DnnlTensor[n][];
+        for (int i = 0; i < n; i++) {
+            inputGrads[i] = new DnnlTensor[nodes.get(i).inputs().size()];
+            gradientSums.add(new ArrayList<>());
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            List<int[]> readers = new ArrayList<>();
+            for (LayerId c : graph.consumers(node.id())) {
+                int ci = index.get(c);
+                List<LayerId> ins = nodes.get(ci).inputs();
+                for (int slot = 0; slot < ins.size(); slot++) {
+                    if (ins.get(slot).equals(node.id())) {
+                        readers.add(new int[] {ci, slot});
+                    }
+                }
+            }
+            long[] dims = activations[i].dims();
+            if (readers.size() == 1) {
+                int ci = readers.get(0)[0];
+                if (nodes.get(ci).spec() instanceof LayerSpec.Add) {
+                    gradients[i] = gradients[ci];
+                } else {
+                    gradients[i] = arena.tensor(d, "g:" + node.id(), dims, layout[i], capacityLayout[i]);
+                    inputGrads[ci][readers.get(0)[1]] = gradients[i];
+                }
+            } else {
+                gradients[i] = arena.tensor(d, "g:" + node.id(), dims, layout[i], capacityLayout[i]);
+                int k = 0;
+                for (int[] r : readers) {
+                    DnnlTensor contribution;
+                    if (nodes.get(r[0]).spec() instanceof LayerSpec.Add) {
+                        contribution = gradients[r[0]];
+                    } else {
+                        contribution = arena.tensor(d, "s" + k++ + ":" + node.id(), dims, layout[i], capacityLayout[i]);
+                        inputGrads[r[0]][r[1]] = contribution;
+                    }
+                    gradientSums.get(i).add(contribution);
+                }
+            }
+        }
+        kernels = new LayerKernel[n];
+        for (int i = 1; i < n; i++) {
+            Node node = nodes.get(i);
+            DnnlTensor[] ins = new DnnlTensor[node.inputs().size()];
+            for (int s = 0; s < ins.length; s++) {
+                ins[s] = activations[index.get(node.inputs().get(s))];
+            }
+            boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
+            kernels[i] = kernel(node, params, ins, inputGrads[i], activations[i], gradients[i], !readsOnlyInput);
+        }
+        input = rowMajor(activations[0]);
+        output = rowMajor(activations[n - 1]);
+        outputGradient = rowMajor(gradients[n - 1]);
+    }
+
+    /** Blocked after a conv and after layers fed by a blocked tensor; row-major for the input and 2-D tensors. */
+    private static boolean isBlocked(Node node, int rank, boolean firstInputBlocked) {
+        LayerSpec s = node.spec();
+        if (rank != 4 || s instanceof LayerSpec.Flatten || s instanceof LayerSpec.Linear) {
+            return false;
+        }
+        return s instanceof LayerSpec.Conv2d || firstInputBlocked;
+    }
+
+    private memory.desc layoutOf(boolean blocked, long[] dims) {
+        return blocked ? d.blocked(dims) : Dnnl.plain(dims);
+    }
+
+    private LayerKernel kernel(Node node, ParameterStore p, DnnlTensor[] in, DnnlTensor[] inGrads, DnnlTensor y,
+                               DnnlTensor gy, boolean inputGradientNeeded) {
+        LayerSpec s = node.spec();
+        DnnlTensor x = in[0];
+        DnnlTensor gx = inGrads[0];
+        if (s instanceof LayerSpec.Conv2d c) {
+            return new DnnlConv(d, c, p.tensor(node.id(), TensorKind.WEIGHT), p.find(node.id(), TensorKind.BIAS).orElse(null),
+                    p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null),
+                    x, inputGradientNeeded ? gx : null, y, gy);
+        } else if (s instanceof LayerSpec.BatchNorm b) {
+            return new DnnlBatchNorm(d, b, p, node.id(), x, gx, y, gy);
+        } else if (s instanceof LayerSpec.Relu) {
+            return new DnnlRelu(d, x, gx, y, gy);
+        } else if (s instanceof LayerSpec.MaxPool m) {
+            return DnnlPool.max(d, m.kernel(), m.stride(), m.padding(), x, gx, y, gy);
+        } else if (s instanceof LayerSpec.AvgPool m) {
+            return DnnlPool.avg(d, m.kernel(), m.stride(), x, gx, y, gy);
+        } else if (s instanceof LayerSpec.GlobalAvgPool) {
+            return DnnlPool.global(d, x, gx, y, gy);
+        } else if (s instanceof LayerSpec.Flatten) {
+            return new DnnlReorder(d, x, gx, y, gy);
+        } else if (s instanceof LayerSpec.Add) {
+            return new DnnlAdd(d, in, y);
+        } else if (s instanceof LayerSpec.Linear) {
+            if (x.dims().length != 2) {
+                throw new UnsupportedOperationException("Linear layer '" + node.id() + "' on a rank-" + x.dims().length
+                        + " input");
+            }
+            KernelArgs args = new KernelArgs(new INDArray[] {rowMajor(x)}, new INDArray[] {rowMajor(gx)}, rowMajor(y),
+                    rowMajor(gy), inputGradientNeeded);
+            return new LinearKernel(p.tensor(node.id(), TensorKind.WEIGHT), p.find(node.id(), TensorKind.BIAS).orElse(null),
+                    p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null), args);
+        }
+        throw new UnsupportedOperationException("No oneDNN kernel for layer '" + node.id() + "' of type " + s.type());
+    }
+
+    private static boolean isRowMajor(DnnlTensor t) {
+        return t.desc().equals(Dnnl.plain(t.dims()));
+    }
+
+    /** The tensor's buffer seen with its logical shape; only for row-major tensors. */
+    private static INDArray rowMajor(DnnlTensor t) {
+        if (!isRowMajor(t)) {
+            throw new IllegalStateException("Tensor of dims " + java.util.Arrays.toString(t.dims()) + " is not row-major");
+        }
+        long len = 1;
+        for (long v : t.dims()) {
+            len *= v;
+        }
+        return t.buffer().get(NDArrayIndex.interval(0, len)).reshape(t.dims());
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public INDArray input() {
+        return input;
+    }
+
+    @Override
+    public INDArray output() {
+        return output;
+    }
+
+    @Override
+    public INDArray outputGradient() {
+        return outputGradient;
+    }
+
+    @Override
+    public INDArray activation(LayerId id) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).id().equals(id)) {
+                return toRowMajor(activations[i]);
+            }
+        }
+        throw new IllegalArgumentException("Unknown layer " + id);
+    }
+
+    /** A row-major copy (allocated per call: diagnostics only). */
+    private INDArray toRowMajor(DnnlTensor t) {
+        if (isRowMajor(t)) {
+            return rowMajor(t).dup();
+        }
+        INDArray copy = Nd4j.create(DataType.FLOAT, t.dims());
+        memory dst = d.bind(Dnnl.plain(t.dims()), copy);
+        new reorder(t.mem(), dst).execute(d.stream, t.mem(), dst);
+        return copy;
+    }
+
+    @Override
+    public void setChannelMask(LayerId id, INDArray mask) {
+        channelMasks.put(id, mask);
+    }
+
+    @Override
+    public void clearChannelMasks() {
+        channelMasks.clear();
+    }
+
+    @Override
+    public void setTimings(LayerTimings t) {
+        if (t != null) {
+            t.bind(nodes);
+        }
+        this.timings = t;
+    }
+
+    @Override
+    public void forward(boolean training) {
+        LayerTimings t = timings;
+        for (int i = 1; i < kernels.length; i++) {
+            if (t == null) {
+                kernels[i].forward(training);
+            } else {
+                long t0 = System.nanoTime();
+                kernels[i].forward(training);
+                t.addForward(i, System.nanoTime() - t0);
+            }
+            if (!channelMasks.isEmpty() && channelMasks.containsKey(nodes.get(i).id())) {
+                applyMask(activations[i], channelMasks.get(nodes.get(i).id()));
+            }
+        }
+    }
+
+    /** Test-only path (pruned-equals-masked): through a row-major copy and back. */
+    private void applyMask(DnnlTensor t, INDArray mask) {
+        INDArray plain = toRowMajor(t);
+        Nd4j.exec(new BroadcastMulOp(plain, mask, plain, 1));
+        memory src = d.bind(Dnnl.plain(t.dims()), plain);
+        new reorder(src, t.mem()).execute(d.stream, src, t.mem());
+    }
+
+    @Override
+    public void backward() {
+        LayerTimings t = timings;
+        for (int i = kernels.length - 1; i >= 1; i--) {
+            long t0 = t == null ? 0 : System.nanoTime();
+            List<DnnlTensor> sums = gradientSums.get(i);
+            if (!sums.isEmpty()) {
+                INDArray g = gradients[i].buffer();
+                Nd4j.exec(new AddOp(sums.get(0).buffer(), sums.get(1).buffer(), g));
+                for (int k = 2; k < sums.size(); k++) {
+                    g.addi(sums.get(k).buffer());
+                }
+            }
+            kernels[i].backward();
+            if (t != null) {
+                t.addBackward(i, System.nanoTime() - t0);
+            }
+        }
+    }
+
+    /**
+     * Flat float buffers by name, sized for the largest batch; a plan for a smaller batch uses a
+     * leading part of each (the batch is the outermost dimension of every layout used here).
+     */
+    static final class Arena {
+        private final int capacity;
+        private final Map<String, INDArray> buffers = new HashMap<>();
+
+        Arena(int capacity) {
+            this.capacity = capacity;
+        }
+
+        DnnlTensor tensor(Dnnl d, String key, long[] dims, memory.desc layout, memory.desc capacityLayout) {
+            long full = Dnnl.elements(capacityLayout);
+            INDArray flat = buffers.computeIfAbsent(key, k -> Nd4j.create(DataType.FLOAT, full));
+            long len = Dnnl.elements(layout);
+            INDArray buffer = len == full ? flat : flat.get(NDArrayIndex.interval(0, len));
+            return new DnnlTensor(dims, layout, buffer, d.bind(layout, buffer));
+        }
+
+        void close() {
+            buffers.values().forEach(INDArray::close);
+            buffers.clear();
+        }
+    }
+}
