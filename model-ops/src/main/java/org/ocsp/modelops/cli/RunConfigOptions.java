@@ -1,6 +1,5 @@
 package org.ocsp.modelops.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +33,6 @@ import picocli.CommandLine.ParameterException;
  */
 public final class RunConfigOptions {
     private final CommandSpec command;
-    private final List<String> unreadable = new ArrayList<>();
 
     private RunConfigOptions(CommandSpec command) {
         this.command = command;
@@ -59,23 +57,15 @@ public final class RunConfigOptions {
 
     /**
      * A builder with each generated option's value: the one given on the command line, else the
-     * command's default. A value that cannot be read is left at the default here and reported by
-     * {@link #build}, together with every other problem.
+     * command's default. Text that cannot be read is reported by {@link #build}, with every other
+     * problem.
      */
     public RunConfig.Builder values() {
         RunConfig.Builder b = RunConfig.builder();
-        unreadable.clear();
         for (OptionSpec o : command.options()) {
-            if (!(o.userObject() instanceof Setting<?> s)) {
-                continue;
-            }
-            try {
-                Object v = o.getValue();
-                if (v != null) {
-                    setText(b, s, String.valueOf(v));
-                }
-            } catch (InvalidRunConfigException e) {
-                unreadable.addAll(e.errors());
+            Object v = o.getValue();
+            if (o.userObject() instanceof Setting<?> s && v != null) {
+                b.setText(s, String.valueOf(v));
             }
         }
         return b;
@@ -88,22 +78,11 @@ public final class RunConfigOptions {
 
     /** @throws ParameterException with every problem (picocli prints it above the usage) */
     public RunConfig build(RunConfig.Builder b) {
-        List<String> errors = new ArrayList<>(unreadable);
-        RunConfig config = null;
         try {
-            config = b.build();
+            return b.build();
         } catch (InvalidRunConfigException e) {
-            errors.addAll(e.errors());
-        }
-        if (!errors.isEmpty()) {
-            InvalidRunConfigException e = new InvalidRunConfigException(errors);
             throw new ParameterException(command.commandLine(), e.getMessage(), e);
         }
-        return config;
-    }
-
-    private static <T> void setText(RunConfig.Builder b, Setting<T> s, String text) {
-        b.setText(s, text);
     }
 
     private static OptionSpec option(Setting<?> s, Optional<Object> defaultValue) {

@@ -142,18 +142,29 @@ public final class RunConfig {
     /** Collects values; nothing is checked before {@link #build()}. */
     public static final class Builder {
         private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+        private final Map<Setting<?>, String> unreadable = new LinkedHashMap<>();
 
         private Builder() {
         }
 
         public <T> Builder set(Setting<T> s, T value) {
+            unreadable.remove(s);
             values.put(s, value);
             return this;
         }
 
-        /** Takes the text form, as a command line gives it. @throws InvalidRunConfigException if it cannot be read */
+        /**
+         * Takes the text form, as a command line gives it. Text that cannot be read leaves the
+         * setting as it was and is reported by {@link #build()} with every other problem.
+         */
         public <T> Builder setText(Setting<T> s, String text) {
-            return set(s, s.parse(text));
+            unreadable.remove(s);
+            try {
+                return set(s, s.parse(text));
+            } catch (InvalidRunConfigException e) {
+                unreadable.put(s, e.errors().get(0));
+                return this;
+            }
         }
 
         /** Back to the declared default (none for optional settings). */
@@ -175,7 +186,7 @@ public final class RunConfig {
                     throw new IllegalArgumentException("Setting " + s + " is not declared in RunConfigDef");
                 }
             }
-            List<String> errors = new ArrayList<>();
+            List<String> errors = new ArrayList<>(unreadable.values());
             Map<Setting<?>, Object> resolved = new LinkedHashMap<>();
             for (Setting<?> s : ALL) {
                 Object v = find(s).orElse(null);
