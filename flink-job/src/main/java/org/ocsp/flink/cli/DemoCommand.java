@@ -17,7 +17,11 @@ import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
+import org.ocsp.modelops.config.RunConfig;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.config.Setting;
 import org.ocsp.modelops.data.BatchSequence;
+import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.EpochCompleted;
@@ -26,7 +30,6 @@ import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.ModelPublished;
 import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.PruningEvent;
-import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -68,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     long timeoutMinutes = 60;
 
     /** Demo defaults (a run that reaches t* in minutes); an option given on the command line wins. */
-    private void applyDemoDefaults() {
+    private RunConfig.Builder withDemoDefaults(RunConfig.Builder b) {
         ParseResult parsed = command.commandLine().getParseResult();
         if (!parsed.hasMatchedOption("--train-subset")) {
             dataset.trainSubset = 2048;
@@ -76,45 +79,37 @@ final class DemoCommand implements Callable<Integer> {
         if (!parsed.hasMatchedOption("--test-subset")) {
             dataset.testSubset = 512;
         }
-        if (!parsed.hasMatchedOption("--epochs")) {
-            run.epochs = 10;
+        unlessGiven(b, RunConfigDef.EPOCHS, 10);
+        unlessGiven(b, RunConfigDef.LR, 0.05);
+        unlessGiven(b, RunConfigDef.MONITOR_START, 1);
+        unlessGiven(b, RunConfigDef.REG_START, RegularizationStartMode.FIXED);
+        if (b.find(RunConfigDef.REG_START).orElseThrow() == RegularizationStartMode.FIXED) {
+            unlessGiven(b, RunConfigDef.SL_START, 1);
         }
-        if (!parsed.hasMatchedOption("--lr")) {
-            run.lr = 0.05;
-        }
-        if (!parsed.hasMatchedOption("--monitor-start")) {
-            run.monitorStart = 1;
-        }
-        if (!parsed.hasMatchedOption("--reg-start")) {
-            run.regStart = RegularizationStartMode.FIXED;
-        }
-        if (!parsed.hasMatchedOption("--sl-start") && run.regStart == RegularizationStartMode.FIXED) {
-            run.slStart = 1;
-        }
-        if (!parsed.hasMatchedOption("--lambda-start")) {
-            run.lambdaStart = 0.2;
-        }
-        if (!parsed.hasMatchedOption("--lambda-delta")) {
-            run.lambdaDelta = 0.2;
-        }
-        if (!parsed.hasMatchedOption("--tau")) {
-            run.tau = 0.9;
-        }
-        if (!parsed.hasMatchedOption("--hard-cap")) {
-            run.hardCap = Math.max(run.monitorStart, run.epochs * 6 / 10);
-        }
+        unlessGiven(b, RunConfigDef.LAMBDA_START, 0.2);
+        unlessGiven(b, RunConfigDef.LAMBDA_DELTA, 0.2);
+        unlessGiven(b, RunConfigDef.TAU, 0.9);
+        unlessGiven(b, RunConfigDef.HARD_CAP, Math.max(b.find(RunConfigDef.MONITOR_START).orElseThrow(),
+                b.find(RunConfigDef.EPOCHS).orElseThrow() * 6 / 10));
         if (!parsed.hasMatchedOption("--dataset")) {
             run.dataset = dataset.name();
+        }
+        // The model must take the published batches whole.
+        return b.set(RunConfigDef.BATCH_SIZE, Math.max(b.find(RunConfigDef.BATCH_SIZE).orElseThrow(), dataset.batchSize));
+    }
+
+    private <T> void unlessGiven(RunConfig.Builder b, Setting<T> setting, T demoValue) {
+        if (!run.given(setting)) {
+            b.set(setting, demoValue);
         }
     }
 
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
-        applyDemoDefaults();
+        RunConfig.Builder settings = withDemoDefaults(run.values());
         BatchSequence seq = dataset.sequence();
-        run.batchSize = Math.max(run.batchSize, dataset.batchSize);
-        RunSpec spec = run.toSpec();
+        RunSpec spec = run.toSpec(settings);
         long started = System.nanoTime();
         o.println("demo: starting an in-process Kafka broker ...");
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().start()) {

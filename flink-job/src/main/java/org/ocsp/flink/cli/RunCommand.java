@@ -3,6 +3,7 @@ package org.ocsp.flink.cli;
 import java.util.concurrent.Callable;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.TopicAdmin;
+import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,8 +29,10 @@ final class RunCommand {
 
         @Override
         public Integer call() {
+            // A bad setting is reported before anything talks to Kafka.
+            RunSpec runSpec = spec.toSpec();
             TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
-            RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, spec.toSpec());
+            RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, runSpec);
             System.out.println("run " + runId + " started, config hash " + e.getHeader().getConfigHash());
             return 0;
         }

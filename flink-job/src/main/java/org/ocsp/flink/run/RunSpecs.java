@@ -6,13 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.config.InvalidRunConfigException;
+import org.ocsp.modelops.config.RunConfig;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.config.ScheduleKind;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.saliency.SaliencyKind;
@@ -35,11 +41,13 @@ import org.ocsp.schemas.avro.event.SelectionSpec;
 import org.ocsp.schemas.avro.event.StabilitySpec;
 
 /**
- * The bridge between the logged {@link RunSpec} and model-ops: validation, config hash, and the
- * settings objects the trainer and the stability operator build from it.
+ * The bridge between the logged {@link RunSpec} and model-ops, in both directions: a declared
+ * {@link RunConfig} to its spec and back, validation, config hash, and the settings objects the
+ * trainer and the stability operator build from a spec.
  *
  * <pre>{@code
- * RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 30).build();
+ * RunSpec spec = RunSpecs.toSpec(RunConfig.builder().set(RunConfigDef.TARGET, 0.5).build(), null);
+ * RunConfig back = RunSpecs.config(spec);              // equal to the config it came from
  * String hash = RunSpecs.configHash(spec);            // SHA-256 of the canonical Avro bytes
  * RunStarted started = RunSpecs.runStarted("run-1", spec);
  * StabilityConfig stability = RunSpecs.stability(spec);
@@ -49,34 +57,118 @@ public final class RunSpecs {
     /** The selection tolerance model-ops implements (reference value). */
     public static final double FLOPS_TOLERANCE = 5e-4;
 
+    // model-ops and the log name the measures differently; the log's names are released and stay.
+    private static final Map<SaliencyKind, org.ocsp.schemas.avro.event.SaliencyKind> AVRO_SALIENCY = new EnumMap<>(Map.of(
+            SaliencyKind.L2, org.ocsp.schemas.avro.event.SaliencyKind.L2_MAGNITUDE,
+            SaliencyKind.TAYLOR, org.ocsp.schemas.avro.event.SaliencyKind.TAYLOR_FIRST_ORDER,
+            SaliencyKind.BN_SCALE, org.ocsp.schemas.avro.event.SaliencyKind.BN_SCALE));
+
     private RunSpecs() {
     }
 
-    /** A spec with the reference's defaults (cosine schedule, automatic regularisation start), to adjust. */
+    /**
+     * A spec with the declared defaults ({@link RunConfigDef}) and the given model, target and
+     * epochs (null: an unbounded stream, which then needs a schedule horizon), to adjust. Nothing is
+     * validated, so tests can build bad specs from it.
+     */
     public static RunSpec.Builder reference(String architecture, int numClasses, List<Integer> inputShape,
                                             double target, Integer epochsPlanned) {
-        return RunSpec.newBuilder()
+        return RunSpec.newBuilder(unvalidatedSpec(RunConfig.builder().build(), null))
                 .setArchitecture(architecture).setNumClasses(numClasses).setInputShape(new ArrayList<>(inputShape))
-                .setDatasetName(null).setFlopsReductionTarget(target).setEpochsPlanned(epochsPlanned)
-                .setBatchSize(128)
-                .setOptimizer(OptimizerSpec.newBuilder().setLearningRate(0.1).setMomentum(0.9).setNesterov(true)
-                        .setWeightDecay(5e-4).build())
-                .setLrSchedule(LrScheduleSpec.newBuilder().setKind(LrScheduleKind.COSINE).setPerIteration(true)
-                        .setParams(CosineSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build())
-                        .build())
+                .setFlopsReductionTarget(target).setEpochsPlanned(epochsPlanned);
+    }
+
+    /**
+     * The logged form of a run configuration: every declared setting, the schedule's parameters
+     * derived from its kind, the reference selection. {@code datasetName} (null: any) is stream-only.
+     *
+     * @throws InvalidRunSpecException if the spec breaks a rule of the log (e.g. FIXED without sl-start)
+     */
+    public static RunSpec toSpec(RunConfig c, String datasetName) {
+        return validate(unvalidatedSpec(c, datasetName));
+    }
+
+    private static RunSpec unvalidatedSpec(RunConfig c, String datasetName) {
+        int epochs = c.get(RunConfigDef.EPOCHS);
+        return RunSpec.newBuilder()
+                .setArchitecture(c.get(RunConfigDef.ARCH)).setNumClasses(c.get(RunConfigDef.NUM_CLASSES))
+                .setInputShape(new ArrayList<>(c.get(RunConfigDef.INPUT_SHAPE))).setDatasetName(datasetName)
+                .setFlopsReductionTarget(c.get(RunConfigDef.TARGET)).setEpochsPlanned(epochs)
+                .setBatchSize(c.get(RunConfigDef.BATCH_SIZE))
+                .setOptimizer(OptimizerSpec.newBuilder().setLearningRate(c.get(RunConfigDef.LR))
+                        .setMomentum(c.get(RunConfigDef.MOMENTUM)).setNesterov(c.get(RunConfigDef.NESTEROV))
+                        .setWeightDecay(c.get(RunConfigDef.WEIGHT_DECAY)).build())
+                .setLrSchedule(scheduleSpec(c.get(RunConfigDef.SCHEDULE), epochs))
                 .setStability(StabilitySpec.newBuilder()
-                        .setMonitorStart(StabilityConfig.DEFAULT_MONITOR_START).setLag(StabilityConfig.DEFAULT_LAG)
-                        .setWindow(StabilityConfig.DEFAULT_WINDOW).setTau(StabilityConfig.DEFAULT_TAU)
-                        .setRegularizationStart(RegularizationStartMode.AUTOMATIC).setSlStart(null)
-                        .setPlateauEps(StabilityConfig.DEFAULT_PLATEAU_EPS)
-                        .setLambdaStart(StabilityConfig.DEFAULT_LAMBDA_START)
-                        .setLambdaDelta(StabilityConfig.DEFAULT_LAMBDA_DELTA)
-                        .setLambdaInterval(StabilityConfig.DEFAULT_LAMBDA_INTERVAL).setHardCapEpoch(null).build())
+                        .setMonitorStart(c.get(RunConfigDef.MONITOR_START)).setLag(c.get(RunConfigDef.LAG))
+                        .setWindow(c.get(RunConfigDef.WINDOW)).setTau(c.get(RunConfigDef.TAU))
+                        .setRegularizationStart(RegularizationStartMode.valueOf(c.get(RunConfigDef.REG_START).name()))
+                        .setSlStart(c.find(RunConfigDef.SL_START).orElse(null))
+                        .setPlateauEps(c.get(RunConfigDef.PLATEAU_EPS))
+                        .setLambdaStart(c.get(RunConfigDef.LAMBDA_START)).setLambdaDelta(c.get(RunConfigDef.LAMBDA_DELTA))
+                        .setLambdaInterval(c.get(RunConfigDef.LAMBDA_INTERVAL))
+                        .setHardCapEpoch(c.find(RunConfigDef.HARD_CAP).orElse(null)).build())
                 .setSelection(SelectionSpec.newBuilder().setMaxPruneFraction(PruningLimit.reference().maxFraction())
                         .setPruneLimitRate(PruningLimit.reference().k()).setFlopsTolerance(FLOPS_TOLERANCE)
                         .setCostAware(true).build())
-                .setSaliency(org.ocsp.schemas.avro.event.SaliencyKind.L2_MAGNITUDE)
-                .setSeed(42);
+                .setSaliency(AVRO_SALIENCY.get(c.get(RunConfigDef.SALIENCY)))
+                .setSeed(c.get(RunConfigDef.SEED))
+                .build();
+    }
+
+    // Milestones in whole epochs, so the logged spec reads the same whatever the batches per epoch.
+    private static LrScheduleSpec scheduleSpec(ScheduleKind kind, int epochs) {
+        Object params;
+        switch (kind) {
+            case LINEAR:
+                params = LinearSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
+                break;
+            case MULTI_STEP:
+                params = MultiStepSchedule.newBuilder().setGamma(0.2).setMilestoneEpochs(List.of(
+                        (int) Math.round(epochs * 0.3), (int) Math.round(epochs * 0.6), (int) Math.round(epochs * 0.8),
+                        (int) Math.round(epochs * 0.9))).build();
+                break;
+            default:
+                params = CosineSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
+        }
+        return LrScheduleSpec.newBuilder().setKind(LrScheduleKind.valueOf(kind.name())).setPerIteration(true)
+                .setParams(params).build();
+    }
+
+    /**
+     * The declared settings a spec carries, as a model-ops run configuration. The schedule's own
+     * parameters and the selection settings have no declared setting; {@link #settings} and
+     * {@link #limit} read them from the spec.
+     *
+     * @throws InvalidRunSpecException for an unbounded spec (model-ops plans its epochs) or invalid values
+     */
+    public static RunConfig config(RunSpec spec) {
+        if (spec.getEpochsPlanned() == null) {
+            throw new InvalidRunSpecException(List.of("Missing configuration epochsPlanned: a model-ops run "
+                    + "configuration plans its epochs"));
+        }
+        StabilitySpec s = spec.getStability();
+        OptimizerSpec o = spec.getOptimizer();
+        RunConfig.Builder b = RunConfig.builder()
+                .set(RunConfigDef.ARCH, spec.getArchitecture()).set(RunConfigDef.NUM_CLASSES, spec.getNumClasses())
+                .set(RunConfigDef.INPUT_SHAPE, List.copyOf(spec.getInputShape()))
+                .set(RunConfigDef.TARGET, spec.getFlopsReductionTarget()).set(RunConfigDef.EPOCHS, spec.getEpochsPlanned())
+                .set(RunConfigDef.BATCH_SIZE, spec.getBatchSize()).set(RunConfigDef.LR, o.getLearningRate())
+                .set(RunConfigDef.SCHEDULE, ScheduleKind.valueOf(spec.getLrSchedule().getKind().name()))
+                .set(RunConfigDef.MOMENTUM, o.getMomentum()).set(RunConfigDef.NESTEROV, o.getNesterov())
+                .set(RunConfigDef.WEIGHT_DECAY, o.getWeightDecay()).set(RunConfigDef.SEED, spec.getSeed())
+                .set(RunConfigDef.SALIENCY, saliency(spec))
+                .set(RunConfigDef.MONITOR_START, s.getMonitorStart()).set(RunConfigDef.LAG, s.getLag())
+                .set(RunConfigDef.WINDOW, s.getWindow()).set(RunConfigDef.TAU, s.getTau())
+                .set(RunConfigDef.REG_START, modelOpsStart(s.getRegularizationStart()))
+                .set(RunConfigDef.SL_START, s.getSlStart()).set(RunConfigDef.PLATEAU_EPS, s.getPlateauEps())
+                .set(RunConfigDef.LAMBDA_START, s.getLambdaStart()).set(RunConfigDef.LAMBDA_DELTA, s.getLambdaDelta())
+                .set(RunConfigDef.LAMBDA_INTERVAL, s.getLambdaInterval()).set(RunConfigDef.HARD_CAP, s.getHardCapEpoch());
+        try {
+            return b.build();
+        } catch (InvalidRunConfigException e) {
+            throw new InvalidRunSpecException(e.errors());
+        }
     }
 
     /** Every problem of a spec at once; empty when the job can run it. */
@@ -211,9 +303,7 @@ public final class RunSpecs {
         StabilitySpec s = spec.getStability();
         StabilityConfig.Builder b = StabilityConfig.builder().optMonitorStart(s.getMonitorStart()).optLag(s.getLag())
                 .optWindow(s.getWindow()).optTau(s.getTau())
-                .optRegularizationStart(s.getRegularizationStart() == RegularizationStartMode.FIXED
-                        ? org.ocsp.modelops.stability.RegularizationStartMode.FIXED
-                        : org.ocsp.modelops.stability.RegularizationStartMode.AUTOMATIC)
+                .optRegularizationStart(modelOpsStart(s.getRegularizationStart()))
                 .optPlateauEps(s.getPlateauEps()).optLambdaStart(s.getLambdaStart()).optLambdaDelta(s.getLambdaDelta())
                 .optLambdaInterval(s.getLambdaInterval());
         if (s.getSlStart() != null) {
@@ -226,14 +316,12 @@ public final class RunSpecs {
     }
 
     public static SaliencyKind saliency(RunSpec spec) {
-        switch (spec.getSaliency()) {
-            case TAYLOR_FIRST_ORDER:
-                return SaliencyKind.TAYLOR;
-            case BN_SCALE:
-                return SaliencyKind.BN_SCALE;
-            default:
-                return SaliencyKind.L2;
-        }
+        return AVRO_SALIENCY.entrySet().stream().filter(e -> e.getValue() == spec.getSaliency()).findFirst()
+                .orElseThrow().getKey();
+    }
+
+    private static org.ocsp.modelops.stability.RegularizationStartMode modelOpsStart(RegularizationStartMode mode) {
+        return org.ocsp.modelops.stability.RegularizationStartMode.valueOf(mode.name());
     }
 
     /** Training settings once the number of TRAIN batches per epoch is known (the schedule needs it). */

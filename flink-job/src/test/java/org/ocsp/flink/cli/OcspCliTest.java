@@ -7,7 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.modelops.cli.RunConfigOptions;
+import org.ocsp.modelops.config.RunConfig;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.config.Setting;
 import org.ocsp.flink.run.InvalidRunSpecException;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
@@ -60,5 +69,58 @@ class OcspCliTest {
         RunCommand.Start start = new RunCommand.Start();
         new CommandLine(start).parseArgs("--bootstrap-servers", "k:1", "--run-id", "r", "--no-nesterov");
         assertEquals(false, start.spec.toSpec().getOptimizer().getNesterov());
+    }
+
+    private static RunCommand.Start runStart(String... args) {
+        RunCommand.Start start = new RunCommand.Start();
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", "k:1", "--run-id", "r"));
+        all.addAll(List.of(args));
+        new CommandLine(start).parseArgs(all.toArray(new String[0]));
+        return start;
+    }
+
+    @Test
+    void runStartAndModelOpsTrainShareTheDeclaredDefaults() {
+        CommandLine train = new CommandLine(new org.ocsp.modelops.cli.TrainCommand());
+        train.parseArgs();
+        RunConfigOptions trainOptions = RunConfigOptions.of(train.getCommandSpec());
+        RunConfig offline = trainOptions.build(trainOptions.values());
+        RunConfig streamed = runStart().spec.values().build();
+        assertEquals(offline, streamed);
+        assertEquals(RunConfig.builder().build(), streamed);
+    }
+
+    @Test
+    void demoOffersEveryDeclaredSetting() {
+        CommandLine demo = new CommandLine(new DemoCommand());
+        for (Setting<?> s : RunConfigDef.ALL) {
+            assertTrue(demo.getCommandSpec().findOption("--" + s.name()) != null, s.name());
+        }
+    }
+
+    /** Hashes of specs made by `run start` before the settings were declared once: they must not move. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "|9ca227d551f1adaf0775b40c51fcf2bb5c1f9b0b2f1de6ca881551aafaaa7799",
+        "--target 0.7 --reg-start FIXED --sl-start 5 --hard-cap 20|a52e78d29b920a8740ed8ef79185ee81bdec73126018d5bdd56f6f4041742d24",
+        "--schedule MULTI_STEP --epochs 17 --lr 0.05 --no-nesterov --momentum 0.8|6aed1b109e6a20e5cce9f923380e74056915ad8008765c0d7638ee2a98b4dbee",
+        "--schedule LINEAR --saliency TAYLOR_FIRST_ORDER --seed 7 --batch-size 64 --dataset fmnist|caaffab286e5c02c3bde3ed935aebc43cf8239109de301dc71d374aa42c92e98",
+        "--arch resnet56 --num-classes 10 --input-shape 3,32,32 --saliency BN_SCALE --tau 0.99 --monitor-start 3 "
+            + "--plateau-eps 0.001 --lambda-start 0.2 --lambda-delta 0.1 --lambda-interval 2 --weight-decay 1e-4"
+            + "|72ed26972d0733169a128e9963fc3f864df112671c7650f2a575116153d28fb7"})
+    void configHashOfACommandLineIsUnchanged(String args, String hash) {
+        String[] a = args == null ? new String[0] : args.split(" ");
+        assertEquals(hash, RunSpecs.configHash(runStart(a).spec.toSpec()));
+    }
+
+    @Test
+    void aBadValueFailsRunStartAsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new RunCommand.Start());
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute("--bootstrap-servers", "k:1", "--run-id", "r", "--target", "0", "--tau", "x"));
+        assertTrue(err.toString().contains("Invalid value 0.0 for configuration target: must be in (0.0, 1.0)"),
+                err.toString());
+        assertTrue(err.toString().contains("Invalid value 'x' for configuration tau: not a number"), err.toString());
     }
 }

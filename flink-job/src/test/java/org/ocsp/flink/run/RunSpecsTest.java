@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ocsp.modelops.config.RunConfig;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.config.ScheduleKind;
+import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -54,5 +61,53 @@ class RunSpecsTest {
         var schedule = RunSpecs.schedule(s, 10);
         assertEquals(schedule.lr(10), schedule.lr(19));
         assertNotEquals(schedule.lr(9), schedule.lr(10));
+    }
+
+    static Stream<RunConfig> configs() {
+        return Stream.of(
+                RunConfig.builder().build(),
+                RunConfig.builder().set(RunConfigDef.REG_START, org.ocsp.modelops.stability.RegularizationStartMode.FIXED)
+                        .set(RunConfigDef.SL_START, 3).set(RunConfigDef.HARD_CAP, 8).set(RunConfigDef.TARGET, 0.3).build(),
+                RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.MULTI_STEP).set(RunConfigDef.EPOCHS, 17)
+                        .set(RunConfigDef.SALIENCY, SaliencyKind.TAYLOR).set(RunConfigDef.NESTEROV, false)
+                        .set(RunConfigDef.LAG, 3).set(RunConfigDef.WINDOW, 4).set(RunConfigDef.SEED, 7L).build(),
+                RunConfig.builder().set(RunConfigDef.ARCH, "resnet56").set(RunConfigDef.INPUT_SHAPE, List.of(3, 32, 32))
+                        .set(RunConfigDef.SCHEDULE, ScheduleKind.LINEAR).set(RunConfigDef.SALIENCY, SaliencyKind.BN_SCALE)
+                        .set(RunConfigDef.BATCH_SIZE, 64).set(RunConfigDef.LAMBDA_INTERVAL, 2).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void aDeclaredConfigSurvivesTheLoggedSpec(RunConfig config) {
+        RunSpec spec = RunSpecs.toSpec(config, "fashion-mnist");
+        assertEquals(config, RunSpecs.config(spec));
+        assertEquals(config.stability(), RunSpecs.stability(spec));
+        assertEquals(config.get(RunConfigDef.SALIENCY), RunSpecs.saliency(spec));
+        assertEquals(config.sgd(), RunSpecs.settings(spec, 10).sgd());
+        assertEquals(config.graph().toString(), RunSpecs.graph(spec).toString());
+        for (long it : new long[] {0, 7, 55, 120, 169}) {
+            assertEquals(config.schedule(10).lr(it), RunSpecs.schedule(spec, 10).lr(it), 1e-12, "iteration " + it);
+        }
+    }
+
+    @Test
+    void theReferenceSpecIsTheDeclaredDefaults() {
+        assertEquals(RunSpecs.toSpec(RunConfig.builder().build(), null), spec());
+    }
+
+    @Test
+    void anUnboundedSpecHasNoModelOpsConfig() {
+        RunSpec unbounded = spec();
+        unbounded.setEpochsPlanned(null);
+        InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> RunSpecs.config(unbounded));
+        assertTrue(e.getMessage().contains("epochsPlanned"), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesInALoggedSpecAreNamedBySetting() {
+        RunSpec bad = spec();
+        bad.setBatchSize(0);
+        InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> RunSpecs.config(bad));
+        assertTrue(e.getMessage().contains("Invalid value 0 for configuration batch-size: must be >= 1"), e.getMessage());
     }
 }

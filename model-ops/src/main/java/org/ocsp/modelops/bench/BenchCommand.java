@@ -10,6 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.cli.RunConfigOptions;
+import org.ocsp.modelops.config.RunConfig;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.config.Setting;
 import org.ocsp.modelops.cost.CostModel;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.group.ChannelGroup;
@@ -20,7 +24,10 @@ import org.ocsp.modelops.selection.Selection;
 import org.ocsp.modelops.selection.SubnetworkSelector;
 import org.ocsp.modelops.surgery.ChannelSurgery;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code model-ops bench}: training speed of model-ops against the PyTorch reference script, side by
@@ -36,13 +43,11 @@ import picocli.CommandLine.Option;
  * the same unit as the SGEMM peak (2 n^3 FLOPs per n x n x n product).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Training speed of model-ops vs the PyTorch reference, side by side (medians over windows).")
+        description = "Training speed of model-ops vs the PyTorch reference, side by side (medians over windows).",
+        modelTransformer = BenchCommand.RunOptions.class)
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--arch", split = ",", description = "Architectures (default: ${DEFAULT-VALUE}).")
     List<String> archs = List.of("fashion-vgg", "resnet56");
-
-    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch = 128;
 
     @Option(names = "--threads", description = "Threads for both frameworks: ND4J/OpenMP/BLAS and torch.set_num_threads "
             + "(default: ${DEFAULT-VALUE}).")
@@ -71,20 +76,38 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--check-steps", description = "Cross-check steps, 0 to skip (default: ${DEFAULT-VALUE}).")
     int checkSteps = 20;
 
-    @Option(names = "--lr", description = "Learning rate of the cross-check and the timed steps (default: ${DEFAULT-VALUE}).")
-    double lr = 0.05;
-
     @Option(names = "--prune", description = "FLOPs cut for the dense vs pruned comparison, 0 to skip (default: ${DEFAULT-VALUE}).")
     double prune = 0.5;
 
     @Option(names = "--profile-steps", description = "Steps in the per-layer profile, 0 to skip (default: ${DEFAULT-VALUE}).")
     int profileSteps = 5;
 
-    @Option(names = "--seed", description = "Seed of weights and synthetic data (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
-
     @Option(names = "--work-dir", description = "Where the cross-check writes tensors (default: ${DEFAULT-VALUE}).")
     Path workDir = Path.of("model-ops/target/bench");
+
+    @Spec
+    CommandSpec spec;
+
+    /** Shared with the run settings: same names, types, docs and checks as {@code model-ops train}. */
+    static final List<Setting<?>> RUN_SETTINGS = List.of(RunConfigDef.BATCH_SIZE, RunConfigDef.SEED, RunConfigDef.LR);
+
+    /**
+     * The bench's own default for the constant rate of the timed and cross-checked steps: the
+     * results in bench/RESULTS.md were measured with it, so it stays when the schedule's base is 0.1.
+     */
+    static final double BENCH_LR = 0.05;
+
+    /** Adds the shared run settings' options (picocli calls it once the annotations are read). */
+    public static final class RunOptions implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            return RunConfigOptions.declare(command, RUN_SETTINGS, Map.of(RunConfigDef.LR, BENCH_LR));
+        }
+    }
+
+    private int batch;
+    private long seed;
+    private double lr;
 
     private final PrintStream out = System.out;
 
@@ -93,6 +116,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RunConfigOptions options = RunConfigOptions.of(spec);
+        RunConfig config = options.build(options.values());
+        batch = config.get(RunConfigDef.BATCH_SIZE);
+        seed = config.get(RunConfigDef.SEED);
+        lr = config.get(RunConfigDef.LR);
         ThreadSettings.apply(threads);
         out.println("# model-ops bench");
         out.println("machine: " + MachineInfo.line());

@@ -5,50 +5,44 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.config.RunConfig;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.config.Setting;
 import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.DatasetSplits;
 import org.ocsp.modelops.data.FashionMnist;
 import org.ocsp.modelops.data.Augmentation;
 import org.ocsp.modelops.data.Split;
-import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
-import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.modelops.selection.PruningLimit;
 import org.ocsp.modelops.stability.EpochDecision;
-import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.train.EpochListener;
 import org.ocsp.modelops.train.EpochReport;
-import org.ocsp.modelops.train.LearningRateSchedule;
 import org.ocsp.modelops.train.PruningLoop;
-import org.ocsp.modelops.train.SgdConfig;
 import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code model-ops train}: the complete one-cycle OCSPruner on Fashion-MNIST IDX files, offline. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train from scratch and prune once the sub-network is stable (OCSPruner), or train the dense "
-                + "baseline with --no-prune.")
+                + "baseline with --no-prune.", modelTransformer = TrainCommand.RunOptions.class)
 public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data-dir", description = "Fashion-MNIST IDX directory (default: ${DEFAULT-VALUE}).")
     Path dataDir = FashionMnist.DEFAULT_DIR;
-
-    @Option(names = "--arch", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            completionCandidates = ArchitectureNames.class)
-    String arch = "fashion-vgg";
-
-    @Option(names = "--epochs", description = "Planned epochs (default: ${DEFAULT-VALUE}).")
-    int epochs = 30;
-
-    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize = 128;
 
     @Option(names = "--train-subset", description = "Use only the first N training images (default: all).")
     Integer trainSubset;
@@ -59,60 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Random crop (padding 2) and horizontal flip (default: ${DEFAULT-VALUE}).")
     boolean augment = true;
 
-    @Option(names = "--lr", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
-    double lr = 0.1;
-
-    @Option(names = "--schedule", description = "Learning-rate schedule per iteration: ${COMPLETION-CANDIDATES} "
-            + "(default: ${DEFAULT-VALUE}).")
-    Schedule schedule = Schedule.COSINE;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum = 0.9;
-
-    @Option(names = "--nesterov", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Nesterov momentum (default: ${DEFAULT-VALUE}).")
-    boolean nesterov = true;
-
-    @Option(names = "--weight-decay", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay = 5e-4;
-
-    @Option(names = "--seed", description = "Seed for initialisation, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
-
-    @Option(names = "--target", description = "FLOPs reduction target in (0,1) (default: ${DEFAULT-VALUE}).")
-    double target = 0.5;
-
     @Option(names = "--no-prune", description = "Train the dense baseline only.")
     boolean noPrune;
-
-    @Option(names = "--saliency", description = "Channel saliency: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    SaliencyKind saliency = SaliencyKind.L2;
-
-    @Option(names = "--monitor-start", description = "First epoch a sub-network is computed (default: ${DEFAULT-VALUE}).")
-    int monitorStart = StabilityConfig.DEFAULT_MONITOR_START;
-
-    @Option(names = "--tau", description = "Stability threshold on J_avg (default: ${DEFAULT-VALUE}).")
-    double tau = StabilityConfig.DEFAULT_TAU;
-
-    @Option(names = "--reg-start", description = "Regularisation start: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    RegularizationStartMode regStart = StabilityConfig.DEFAULT_REGULARIZATION_START;
-
-    @Option(names = "--sl-start", description = "FIXED start: regularise when epoch > slStart + 1 (default: ${DEFAULT-VALUE}).")
-    int slStart = StabilityConfig.DEFAULT_SL_START;
-
-    @Option(names = "--plateau-eps", description = "AUTOMATIC start: plateau threshold (default: ${DEFAULT-VALUE}).")
-    double plateauEps = StabilityConfig.DEFAULT_PLATEAU_EPS;
-
-    @Option(names = "--lambda-start", description = "Initial penalty (default: ${DEFAULT-VALUE}).")
-    double lambdaStart = StabilityConfig.DEFAULT_LAMBDA_START;
-
-    @Option(names = "--lambda-delta", description = "Penalty increase per interval (default: ${DEFAULT-VALUE}).")
-    double lambdaDelta = StabilityConfig.DEFAULT_LAMBDA_DELTA;
-
-    @Option(names = "--lambda-interval", description = "Epochs between penalty increases (default: ${DEFAULT-VALUE}).")
-    int lambdaInterval = StabilityConfig.DEFAULT_LAMBDA_INTERVAL;
-
-    @Option(names = "--hard-cap", description = "Prune at this epoch at the latest (default: none).")
-    Integer hardCap;
 
     @Option(names = "--out", description = "Where to save the final model (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "model-ops", "model.ocsp");
@@ -120,47 +62,52 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Show a progress bar per epoch (default: ${DEFAULT-VALUE}).")
     boolean progress = true;
 
-    enum Schedule { COSINE, MULTI_STEP, LINEAR }
+    /** The run settings as options; the model's classes and input shape come from the data instead. */
+    static final List<Setting<?>> RUN_SETTINGS = RunConfigDef.ALL.stream()
+            .filter(s -> s != RunConfigDef.NUM_CLASSES && s != RunConfigDef.INPUT_SHAPE).toList();
 
-    static final class ArchitectureNames implements Iterable<String> {
+    /** Adds the run settings' options to the command (picocli calls it once the annotations are read). */
+    public static final class RunOptions implements IModelTransformer {
         @Override
-        public java.util.Iterator<String> iterator() {
-            return Architectures.names().iterator();
+        public CommandSpec transform(CommandSpec command) {
+            return RunConfigOptions.declare(command, RUN_SETTINGS, Map.of());
         }
+    }
+
+    /** The validated run settings given on the command line (defaults for the rest). */
+    RunConfig config() {
+        RunConfigOptions options = RunConfigOptions.of(spec);
+        return options.build(options.values());
     }
 
     @Override
     public Integer call() throws IOException {
         PrintStream o = System.out;
+        RunConfig config = config();
         DatasetSplits data = FashionMnist.load(dataDir);
         if (trainSubset != null || testSubset != null) {
             data = data.first(trainSubset == null ? data.train().size() : trainSubset,
                     testSubset == null ? data.test().size() : testSubset);
         }
+        config = RunConfigOptions.of(spec).build(config.toBuilder().set(RunConfigDef.NUM_CLASSES, data.numClasses())
+                .set(RunConfigDef.INPUT_SHAPE, List.of(data.channels(), data.height(), data.width())));
+        int epochs = config.get(RunConfigDef.EPOCHS);
+        double target = config.get(RunConfigDef.TARGET);
+        long seed = config.get(RunConfigDef.SEED);
         BatchSequence seq = BatchSequence.builder()
                 .setData(data)
                 .setNormalization(FashionMnist.NORMALIZATION)
-                .setBatchSize(batchSize)
+                .setBatchSize(config.get(RunConfigDef.BATCH_SIZE))
                 .setSeed(seed)
                 .optAugmentation(augment ? Augmentation.randomCropAndFlip(2, 0.5) : Augmentation.none())
                 .build();
-        NetworkGraph graph = Architectures.byName(arch, data.numClasses(),
-                new LayerSpec.Input(data.channels(), data.height(), data.width()));
-        long total = (long) epochs * seq.batchCount(Split.TRAIN);
-        LearningRateSchedule lrs = switch0(total);
-        TrainingSettings settings = new TrainingSettings(batchSize, seed, new SgdConfig(momentum, nesterov, weightDecay), lrs,
-                saliency);
-        StabilityConfig.Builder sb = StabilityConfig.builder()
-                .optMonitorStart(monitorStart).optTau(tau).optRegularizationStart(regStart).optSlStart(slStart)
-                .optPlateauEps(plateauEps).optLambdaStart(lambdaStart).optLambdaDelta(lambdaDelta)
-                .optLambdaInterval(lambdaInterval);
-        if (hardCap != null) {
-            sb.optHardCap(hardCap);
-        }
-        StabilityConfig stability = sb.build();
+        NetworkGraph graph = config.graph();
+        TrainingSettings settings = config.trainingSettings(seq.batchCount(Split.TRAIN));
+        StabilityConfig stability = config.stability();
         o.printf(Locale.ROOT, "model-ops train: %s on %s (%d train / %d test images), %d epochs x %d batches, target %.0f%% FLOPs "
-                        + "reduction%s, seed %d%n", arch, dataDir, data.train().size(), data.test().size(), epochs,
-                seq.batchCount(Split.TRAIN), target * 100, noPrune ? " (--no-prune: dense baseline)" : "", seed);
+                        + "reduction%s, seed %d%n", config.get(RunConfigDef.ARCH), dataDir, data.train().size(),
+                data.test().size(), epochs, seq.batchCount(Split.TRAIN), target * 100,
+                noPrune ? " (--no-prune: dense baseline)" : "", seed);
         PruningLoop loop = new PruningLoop(graph, settings, stability, target, PruningLimit.reference(), !noPrune);
         ConsoleListener listener = new ConsoleListener(o, progress);
         List<EpochReport> reports = loop.run(seq, epochs, listener);
@@ -183,17 +130,6 @@ public final class TrainCommand implements Callable<Integer> {
             o.println("model saved to " + out + " (sha256 " + sha + ")");
         }
         return 0;
-    }
-
-    private LearningRateSchedule switch0(long total) {
-        switch (schedule) {
-            case MULTI_STEP:
-                return LearningRateSchedule.cifarMultiStep(lr, total);
-            case LINEAR:
-                return LearningRateSchedule.linear(lr, 0, total);
-            default:
-                return LearningRateSchedule.cosine(lr, 0, total);
-        }
     }
 
     /** Progress bar during an epoch, one line per epoch after it. */

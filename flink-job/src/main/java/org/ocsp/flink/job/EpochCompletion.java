@@ -1,0 +1,55 @@
+package org.ocsp.flink.job;
+
+/**
+ * The end of a run epoch: the epoch's record for the stability operator, the channel surgery when
+ * the log chose this epoch as t*, and the saliency scores the next decision is made from.
+ */
+final class EpochCompletion {
+    private EpochCompletion() {
+    }
+
+    /** The EPOCH output of {@code c.epoch}; prunes the live model first when t* is this epoch. */
+    static TrainerOutput complete(RunControl c, LiveRun r, RunMetrics m) {
+        int t = c.epoch;
+        long end = System.nanoTime();
+        TrainerOutput o = new TrainerOutput();
+        o.runId = r.runId;
+        o.kind = TrainerOutput.EPOCH;
+        o.epoch = t;
+        o.datasetEpoch = c.startDatasetEpoch.get() + t;
+        o.trainLoss = r.loss / Math.max(1, r.seen);
+        o.trainAccuracy = (double) r.correct / Math.max(1, r.seen);
+        o.testLoss = r.testSeen > 0 ? r.testLoss / r.testSeen : null;
+        o.testAccuracy = r.testSeen > 0 ? (double) r.testCorrect / r.testSeen : null;
+        o.learningRate = r.session.learningRate();
+        o.flops = r.session.flops();
+        o.params = r.session.parameterCount();
+        o.imagesPerSecond = r.imagesPerSecond();
+        o.durationMillis = (end - r.startNanos) / 1_000_000;
+        o.lastOffset = c.lastOffset.orElse(null);
+        o.batchesTopic = r.batchesTopic;
+        if (c.pruneEpoch.isPresent() && c.pruneEpoch.get() == t && !c.pruned) {
+            r.session.prune(RunControl.mask(c.pruneMask));
+            c.pruned = true;
+        }
+        o.step = r.session.iteration();
+        Integer planned = r.spec.getEpochsPlanned();
+        o.last = planned != null && t == planned - 1;
+        if (!o.last && !c.pruned && t + 1 >= r.spec.getStability().getMonitorStart()) {
+            o.scores = ScoresCodec.toBytes(r.session.saliency());
+        }
+        m.imagesPerSecond = o.imagesPerSecond;
+        m.testAccuracy = o.testAccuracy == null ? 0 : o.testAccuracy;
+        m.flops = r.session.flops();
+        return o;
+    }
+
+    /** Moves the control state to the next epoch, which then waits for its decision. */
+    static void advance(RunControl c, LiveRun r) {
+        c.epoch = c.epoch + 1;
+        c.trainSeen = 0;
+        c.evalSeen = 0;
+        c.decisionApplied = false;
+        r.epochEndNanos = System.nanoTime();
+    }
+}

@@ -1,0 +1,31 @@
+package org.ocsp.flink.job;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.ocsp.schemas.EventCodec;
+
+/** Turns a batch or event the trainer cannot use into a dead letter on the side output, and counts it. */
+final class RejectedInput {
+    private final DeadLetters deadLetters;
+    private final EventCodec codec;
+    private final Counter counter;
+
+    RejectedInput(DeadLetters deadLetters, EventCodec codec, Counter counter) {
+        this.deadLetters = deadLetters;
+        this.codec = codec;
+        this.counter = counter;
+    }
+
+    void batch(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, RunControl c, RunBatch b, String reason) {
+        counter.inc();
+        byte[] payload = BatchPayload.encode(b, codec);
+        ctx.output(DeadLetters.TAG, deadLetters.of(b.topic, b.partition, b.offset, null, payload, Trainer.STAGE,
+                BadInputException.class.getName(), reason, ctx.getCurrentKey(), c.configHash, codec));
+    }
+
+    void event(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, ControlEvent e, String reason, String configHash) {
+        counter.inc();
+        ctx.output(DeadLetters.TAG, deadLetters.of(e.topic, e.partition, e.offset, e.key, e.value, Trainer.STAGE,
+                BadInputException.class.getName(), reason, e.runId, configHash, codec));
+    }
+}

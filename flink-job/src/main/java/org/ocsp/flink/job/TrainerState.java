@@ -1,0 +1,99 @@
+package org.ocsp.flink.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.ocsp.modelops.train.TrainingSession;
+
+/**
+ * The trainer's keyed state (RocksDB), per run. The descriptor names are part of every savepoint:
+ * renaming one loses that state on restore, so they live here and nowhere else.
+ *
+ * <pre>{@code
+ * TrainerState state = TrainerState.open(getRuntimeContext());
+ * Optional<RunControl> c = state.control();
+ * }</pre>
+ */
+final class TrainerState {
+    static final TypeInformation<byte[]> BYTES = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+
+    private final ValueState<byte[]> control;
+    /** Batches that came before the run's RunStarted (rare; re-read once it arrives). */
+    private final ListState<RunBatch> early;
+    /** Batches waiting for their epoch's decision, in arrival order: key = arrival number. */
+    final MapState<Long, RunBatch> queue;
+    /** The epoch in progress's batches, replayed onto the boundary model after a restore. */
+    final ListState<RunBatch> consumed;
+    /** The model at the last epoch boundary, one entry per tensor ({@link ModelStateStore}). */
+    final MapState<String, byte[]> model;
+
+    private TrainerState(RuntimeContext ctx) {
+        control = ctx.getState(new ValueStateDescriptor<>("control", BYTES));
+        early = ctx.getListState(new ListStateDescriptor<>("early", TypeInformation.of(RunBatch.class)));
+        queue = ctx.getMapState(new MapStateDescriptor<>("queue", Types.LONG, TypeInformation.of(RunBatch.class)));
+        consumed = ctx.getListState(new ListStateDescriptor<>("epoch-batches", TypeInformation.of(RunBatch.class)));
+        model = ctx.getMapState(new MapStateDescriptor<>("model-tensors", Types.STRING, BYTES));
+    }
+
+    static TrainerState open(RuntimeContext ctx) {
+        return new TrainerState(ctx);
+    }
+
+    /** The current run's control state; empty before its RunStarted. */
+    Optional<RunControl> control() throws Exception {
+        byte[] bytes = control.value();
+        return bytes == null ? Optional.empty() : Optional.of(RunControl.fromBytes(bytes));
+    }
+
+    void save(RunControl c) throws Exception {
+        control.update(c.toBytes());
+    }
+
+    void holdEarly(RunBatch b) throws Exception {
+        early.add(b);
+    }
+
+    List<RunBatch> takeEarly() throws Exception {
+        List<RunBatch> before = new ArrayList<>();
+        for (RunBatch b : early.get()) {
+            before.add(b);
+        }
+        early.clear();
+        return before;
+    }
+
+    void enqueue(RunControl c, RunBatch b) throws Exception {
+        queue.put(c.queueTail, b);
+        c.queueTail++;
+    }
+
+    /** Epoch boundary: the model as it is now replaces the last boundary's; the epoch's batches are done. */
+    void saveBoundary(RunControl c, TrainingSession session) throws Exception {
+        ModelStateStore.save(session, model);
+        c.boundarySaved = true;
+        c.boundaryIteration = session.iteration();
+        consumed.clear();
+    }
+
+    /** The run is over: nothing of it needs to survive a restore any more. */
+    void dropRun(RunControl c) throws Exception {
+        consumed.clear();
+        model.clear();
+        dropQueue(c);
+    }
+
+    void dropQueue(RunControl c) throws Exception {
+        queue.clear();
+        c.queueHead = c.queueTail;
+    }
+}

@@ -1,0 +1,223 @@
+package org.ocsp.modelops.config;
+
+import static org.ocsp.modelops.config.RunConfigDef.ALL;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.graph.LayerSpec;
+import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.stability.InvalidStabilityConfigException;
+import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.train.LearningRateSchedule;
+import org.ocsp.modelops.train.SgdConfig;
+import org.ocsp.modelops.train.TrainingSettings;
+
+/**
+ * The validated settings of one run ({@link RunConfigDef}), and the model-ops objects built from
+ * them. Settings not given take their declared default.
+ *
+ * <pre>{@code
+ * RunConfig c = RunConfig.builder().set(RunConfigDef.EPOCHS, 10).set(RunConfigDef.HARD_CAP, 6).build();
+ * StabilityConfig stability = c.stability();
+ * TrainingSettings settings = c.trainingSettings(trainBatchesPerEpoch);
+ * }</pre>
+ */
+public final class RunConfig {
+    private final Map<Setting<?>, Object> values;
+
+    private RunConfig(Map<Setting<?>, Object> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values, to change some. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.values.putAll(values);
+        return b;
+    }
+
+    /** @throws IllegalStateException for an optional setting without a value (use {@link #find}) */
+    public <T> T get(Setting<T> s) {
+        return find(s).orElseThrow(() -> new IllegalStateException("Setting " + s + " has no value; use find()"));
+    }
+
+    public <T> Optional<T> find(Setting<T> s) {
+        return Optional.ofNullable(s.type().cast(values.get(s)));
+    }
+
+    public NetworkGraph graph() {
+        List<Integer> shape = get(RunConfigDef.INPUT_SHAPE);
+        return Architectures.byName(get(RunConfigDef.ARCH), get(RunConfigDef.NUM_CLASSES),
+                new LayerSpec.Input(shape.get(0), shape.get(1), shape.get(2)));
+    }
+
+    public StabilityConfig stability() {
+        return stabilityBuilder(this::find).build();
+    }
+
+    public SgdConfig sgd() {
+        return new SgdConfig(get(RunConfigDef.MOMENTUM), get(RunConfigDef.NESTEROV), get(RunConfigDef.WEIGHT_DECAY));
+    }
+
+    /** The learning rate per iteration over {@code epochs x trainBatchesPerEpoch} iterations. */
+    public LearningRateSchedule schedule(long trainBatchesPerEpoch) {
+        double lr = get(RunConfigDef.LR);
+        long total = get(RunConfigDef.EPOCHS) * trainBatchesPerEpoch;
+        switch (get(RunConfigDef.SCHEDULE)) {
+            case MULTI_STEP:
+                return LearningRateSchedule.cifarMultiStep(lr, total);
+            case LINEAR:
+                return LearningRateSchedule.linear(lr, 0, total);
+            default:
+                return LearningRateSchedule.cosine(lr, 0, total);
+        }
+    }
+
+    public TrainingSettings trainingSettings(long trainBatchesPerEpoch) {
+        return new TrainingSettings(get(RunConfigDef.BATCH_SIZE), get(RunConfigDef.SEED), sgd(),
+                schedule(trainBatchesPerEpoch), get(RunConfigDef.SALIENCY));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RunConfig c && values.equals(c.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringJoiner j = new StringJoiner(", ", "RunConfig{", "}");
+        values.forEach((s, v) -> j.add(s.name() + "=" + v));
+        return j.toString();
+    }
+
+    private interface Lookup {
+        <T> Optional<T> find(Setting<T> s);
+    }
+
+    private static StabilityConfig.Builder stabilityBuilder(Lookup v) {
+        StabilityConfig.Builder b = StabilityConfig.builder()
+                .optMonitorStart(v.find(RunConfigDef.MONITOR_START).orElseThrow())
+                .optLag(v.find(RunConfigDef.LAG).orElseThrow()).optWindow(v.find(RunConfigDef.WINDOW).orElseThrow())
+                .optTau(v.find(RunConfigDef.TAU).orElseThrow())
+                .optRegularizationStart(v.find(RunConfigDef.REG_START).orElseThrow())
+                .optPlateauEps(v.find(RunConfigDef.PLATEAU_EPS).orElseThrow())
+                .optLambdaStart(v.find(RunConfigDef.LAMBDA_START).orElseThrow())
+                .optLambdaDelta(v.find(RunConfigDef.LAMBDA_DELTA).orElseThrow())
+                .optLambdaInterval(v.find(RunConfigDef.LAMBDA_INTERVAL).orElseThrow());
+        v.find(RunConfigDef.SL_START).ifPresent(b::optSlStart);
+        v.find(RunConfigDef.HARD_CAP).ifPresent(b::optHardCap);
+        return b;
+    }
+
+    // StabilityConfig names its settings in camel case; a user of this declaration knows them by flag.
+    private static final Map<String, String> STABILITY_NAMES = Map.of(
+            StabilityConfig.MONITOR_START, RunConfigDef.MONITOR_START.name(),
+            StabilityConfig.SL_START, RunConfigDef.SL_START.name(),
+            StabilityConfig.HARD_CAP, RunConfigDef.HARD_CAP.name(),
+            StabilityConfig.REGULARIZATION_START, RunConfigDef.REG_START.name());
+
+    private static String withFlagNames(String message) {
+        String m = message;
+        for (Map.Entry<String, String> e : STABILITY_NAMES.entrySet()) {
+            m = m.replaceAll("\\b" + e.getKey() + "\\b", e.getValue());
+        }
+        return m;
+    }
+
+    /** Collects values; nothing is checked before {@link #build()}. */
+    public static final class Builder {
+        private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+        private final Map<Setting<?>, String> unreadable = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public <T> Builder set(Setting<T> s, T value) {
+            unreadable.remove(s);
+            values.put(s, value);
+            return this;
+        }
+
+        /**
+         * Takes the text form, as a command line gives it. Text that cannot be read leaves the
+         * setting as it was and is reported by {@link #build()} with every other problem.
+         */
+        public <T> Builder setText(Setting<T> s, String text) {
+            unreadable.remove(s);
+            try {
+                return set(s, s.parse(text));
+            } catch (InvalidRunConfigException e) {
+                unreadable.put(s, e.errors().get(0));
+                return this;
+            }
+        }
+
+        /** Back to the declared default (none for optional settings). */
+        public Builder unset(Setting<?> s) {
+            values.remove(s);
+            return this;
+        }
+
+        /** The value given so far, or the declared default. */
+        public <T> Optional<T> find(Setting<T> s) {
+            Object v = values.containsKey(s) ? values.get(s) : s.defaultValue().orElse(null);
+            return Optional.ofNullable(s.type().cast(v));
+        }
+
+        /** @throws InvalidRunConfigException listing every invalid value and broken rule */
+        public RunConfig build() {
+            for (Setting<?> s : values.keySet()) {
+                if (!ALL.contains(s)) {
+                    throw new IllegalArgumentException("Setting " + s + " is not declared in RunConfigDef");
+                }
+            }
+            List<String> errors = new ArrayList<>(unreadable.values());
+            Map<Setting<?>, Object> resolved = new LinkedHashMap<>();
+            for (Setting<?> s : ALL) {
+                Object v = find(s).orElse(null);
+                s.problem(v).ifPresent(errors::add);
+                if (v != null) {
+                    resolved.put(s, v);
+                }
+            }
+            if (errors.isEmpty()) {
+                checkCrossSettings(errors);
+            }
+            if (!errors.isEmpty()) {
+                throw new InvalidRunConfigException(errors);
+            }
+            return new RunConfig(resolved);
+        }
+
+        // Rules spanning several settings are the model-ops classes' own (StabilityConfig, SgdConfig),
+        // so they are asked here rather than restated; they only run once every single value is valid.
+        private void checkCrossSettings(List<String> errors) {
+            try {
+                stabilityBuilder(this::find).build();
+            } catch (InvalidStabilityConfigException e) {
+                e.errors().forEach(m -> errors.add(withFlagNames(m)));
+            }
+            try {
+                new SgdConfig(find(RunConfigDef.MOMENTUM).orElseThrow(), find(RunConfigDef.NESTEROV).orElseThrow(),
+                        find(RunConfigDef.WEIGHT_DECAY).orElseThrow());
+            } catch (IllegalArgumentException e) {
+                errors.add(e.getMessage());
+            }
+        }
+    }
+}
