@@ -7,7 +7,9 @@
 #   TaskManager  org.apache.flink.runtime.taskexecutor.TaskManagerRunner
 # Then, with the operator CLI against the broker: topics, run start (a short run), publish a
 # Fashion-MNIST subset, wait for the run's ModelPublished, audit verify and audit replay; and
-# from the JobManager's REST API: job state, completed checkpoints, state backend.
+# from the JobManager's REST API: job state, completed checkpoints, state backend. Last, the job
+# is stopped with a savepoint through the REST API: it FINISHES and the application cluster's
+# JobManager shuts itself down, as application mode does.
 #
 # Usage (from anywhere):
 #   deploy/application-mode.sh [--no-build] [--keep-running] [--epochs N] [--train-subset N]
@@ -16,8 +18,8 @@
 # usrlib/) and application-mode/ (logs, broker data, checkpoints, models, REST answers,
 # summary.properties). Each run starts from a clean application-mode/ dir; processes it started
 # are stopped on exit (also on failure or Ctrl-C) unless --keep-running (then on Ctrl-C).
-# Exit code 0 only if the run completed, audit verify and replay passed, the job was RUNNING and
-# at least one RocksDB checkpoint completed.
+# Exit code 0 only if the run completed, audit verify and replay passed, the job was RUNNING, at
+# least one RocksDB checkpoint completed and the stop with a savepoint finished the application.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +30,7 @@ logs=$work/log
 
 build=true
 keep_running=false
-epochs=3
+epochs=4
 train_subset=1024
 test_subset=256
 timeout_minutes=20
@@ -169,7 +171,7 @@ say "Kafka broker ready at $bootstrap"
 ocsp topics --bootstrap-servers "$bootstrap" | tee "$logs/topics.out"
 ocsp run start --bootstrap-servers "$bootstrap" --run-id "$run_id" --arch fashion-vgg --dataset fashion-mnist \
   --target 0.5 --epochs "$epochs" --lr 0.05 --monitor-start 1 --reg-start FIXED --sl-start 0 \
-  --lambda-start 0.5 --lambda-delta 0.5 --tau 0.9 --hard-cap $(( epochs > 2 ? epochs - 1 : 1 )) \
+  --lambda-start 0.5 --lambda-delta 0.5 --tau 0.9 --hard-cap $(( epochs > 3 ? epochs - 2 : 1 )) \
   | tee "$logs/run-start.out"
 
 # 3. The Flink cluster in application mode.
@@ -260,30 +262,63 @@ job_state=$(jq -r .state "$work/rest/job.json")
 completed=$(jq -r .counts.completed "$work/rest/checkpoints.json")
 backend=$(jq -r .state_backend "$work/rest/checkpoints-config.json")
 latest=$(jq -r '.latest.completed.external_path // empty' "$work/rest/checkpoints.json")
+state_size=$(jq -r '.latest.completed.state_size // 0' "$work/rest/checkpoints.json")
+checkpointed_size=$(jq -r '.latest.completed.checkpointed_size // 0' "$work/rest/checkpoints.json")
 tms=$(jq '.taskmanagers | length' "$work/rest/taskmanagers.json")
 # Incremental RocksDB checkpoints upload RocksDB's own SST files into the shared/ directory.
-sst_files=$(find "$work/checkpoints/$job_id/shared" -type f 2>/dev/null | wc -l)
-{
-  echo "job.id=$job_id"
-  echo "job.state=$job_state"
-  echo "taskmanagers=$tms"
-  echo "checkpoints.completed=$completed"
-  echo "checkpoints.stateBackend=$backend"
-  echo "checkpoints.latest=$latest"
-  echo "checkpoints.sharedFiles=$sst_files"
-  echo "audit.verify.exitCode=$verify_rc"
-  echo "run.id=$run_id"
-  echo "bootstrap.servers=$bootstrap"
-  echo "rest=$rest"
-} > "$work/summary.properties"
-say "summary ($work/summary.properties):"
-sed 's/^/  /' "$work/summary.properties"
+shared_files=$(find "$work/checkpoints/$job_id/shared" -type f 2>/dev/null | wc -l)
+summary() { echo "$1=$2" >> "$work/summary.properties"; }
+: > "$work/summary.properties"
+summary job.id "$job_id"
+summary job.state "$job_state"
+summary taskmanagers "$tms"
+summary checkpoints.completed "$completed"
+summary checkpoints.stateBackend "$backend"
+summary checkpoints.latest "$latest"
+summary checkpoints.latest.stateSize "$state_size"
+summary checkpoints.latest.checkpointedSize "$checkpointed_size"
+summary checkpoints.sharedFiles "$shared_files"
+summary audit.verify.exitCode "$verify_rc"
+summary run.id "$run_id"
+summary model "$work/models/$run_id/model.ocsp"
+summary bootstrap.servers "$bootstrap"
+summary rest "$rest"
 [ "$job_state" = RUNNING ] || fail "job state $job_state, expected RUNNING"
 [ "$completed" -ge 1 ] || fail "no completed checkpoint"
 [ "$backend" = EmbeddedRocksDBStateBackend ] || fail "state backend $backend, expected EmbeddedRocksDBStateBackend"
-say "OK: run $run_id completed on the application cluster; logs: $logs"
+say "OK: run $run_id completed on the application cluster (REST $rest, Kafka $bootstrap)"
 
 if $keep_running; then
-  say "cluster and broker keep running (REST $rest, Kafka $bootstrap); Ctrl-C stops them"
+  say "cluster and broker keep running; Ctrl-C stops them"
   while alive "$jm_pid"; do sleep 5; done
+  exit 0
 fi
+
+# 7. Stop with a savepoint (REST), as an operator would before an upgrade: the job FINISHES and,
+# in application mode, the JobManager process ends by itself.
+curl -sf -X POST -H 'Content-Type: application/json' \
+  -d "{\"targetDirectory\": \"file://$work/savepoints\", \"drain\": false}" \
+  "$rest/jobs/$job_id/stop" > "$work/rest/stop.json" || fail "POST $rest/jobs/$job_id/stop was refused"
+trigger=$(jq -r '."request-id"' "$work/rest/stop.json")
+savepoint_done() {
+  curl -sf "$rest/jobs/$job_id/savepoints/$trigger" > "$work/rest/savepoint.json" || return 1
+  [ "$(jq -r .status.id "$work/rest/savepoint.json")" = COMPLETED ]
+}
+say "stopping the job with a savepoint ..."
+until_deadline "$(deadline_after 120)" "the savepoint" savepoint_done
+savepoint=$(jq -r '.operation.location // empty' "$work/rest/savepoint.json")
+[ -n "$savepoint" ] || fail "stop with savepoint failed: $(jq -c '.operation' "$work/rest/savepoint.json" | head -c 2000)"
+jm_gone() { ! alive "$jm_pid"; }
+until_deadline "$(deadline_after 120)" "the JobManager to shut down after the application finished" jm_gone
+jm_rc=0
+wait "$jm_pid" || jm_rc=$?
+final_state=$(sed -n 's/.*Job ocsp-streaming-trainer ([0-9a-f]*) switched from state [A-Z]* to \([A-Z]*\)\..*/\1/p' \
+  "$logs/jobmanager.log" | tail -1)
+summary savepoint "$savepoint"
+summary job.finalState "$final_state"
+summary jobmanager.exitCode "$jm_rc"
+say "summary ($work/summary.properties):"
+sed 's/^/  /' "$work/summary.properties"
+[ "$final_state" = FINISHED ] || fail "the job ended $final_state, expected FINISHED after stop with savepoint"
+[ "$jm_rc" = 0 ] || fail "the JobManager exited with $jm_rc"
+say "OK: stopped with savepoint $savepoint; the application cluster shut down; logs: $logs"
