@@ -130,9 +130,11 @@ if $build; then
   mvn -q -B -ntp -f "$repo/pom.xml" -pl flink-job -am package -DskipTests -Pjob-jar
 fi
 mvn -q -B -ntp -f "$here/pom.xml" package
-job_jar=$repo/flink-job/target/flink-job-0.1.0-SNAPSHOT-job.jar
-[ -f "$job_jar" ] || fail "$job_jar is missing: run without --no-build"
-[ -f "$repo/flink-job/target/classpath.txt" ] || fail "flink-job/target/classpath.txt is missing: run without --no-build"
+job_jars=("$repo"/flink-job/target/flink-job-*-job.jar)
+[ ${#job_jars[@]} = 1 ] && [ -f "${job_jars[0]}" ] || fail "need exactly one flink-job/target/flink-job-*-job.jar (found: ${job_jars[*]}): run without --no-build"
+job_jar=${job_jars[0]}
+cli_jar=${job_jar%-job.jar}.jar
+[ -f "$cli_jar" ] && [ -f "$repo/flink-job/target/classpath.txt" ] || fail "$cli_jar or flink-job/target/classpath.txt is missing: run without --no-build"
 
 # Flink home: lib/ from Maven; conf/ = the single-machine stack's config.yaml (ports, paths and
 # memory are passed as -D below); usrlib/ = the job jar, exactly as built (application mode: the
@@ -152,7 +154,7 @@ export FLINK_HOME=$flink_home FLINK_CONF_DIR=$flink_home/conf FLINK_LIB_DIR=$fli
   FLINK_PLUGINS_DIR=$flink_home/plugins FLINK_OPT_DIR=$flink_home/opt
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
 
-cli_cp="$repo/flink-job/target/flink-job-0.1.0-SNAPSHOT.jar:$(cat "$repo/flink-job/target/classpath.txt")"
+cli_cp="$cli_jar:$(cat "$repo/flink-job/target/classpath.txt")"
 ocsp() { java -cp "$cli_cp" org.ocsp.flink.cli.OcspCli "$@"; }
 
 # ---------------------------------------------------------------------------------------------
