@@ -94,7 +94,7 @@ stop_stale() {
   for f in "$work"/*.pid; do
     [ -e "$f" ] || continue
     pid=$(cat "$f")
-    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$work"; then
+    if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$work"; then
       say "stopping $(basename "$f" .pid) (pid $pid) left by an earlier run"
       stop_pid "$pid" "$(basename "$f" .pid)"
     fi
