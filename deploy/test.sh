@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-prerequisites.sh chromium
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
-mvn -B -ntp verify
+# -Pjob-jar,application-mode: also ApplicationModeITCase (deploy/application-mode.sh, a few minutes)
+mvn -B -ntp -Pjob-jar,application-mode verify

@@ -1,5 +1,8 @@
 package org.ocsp.flink.cli;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +22,14 @@ public final class OcspCli {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new OcspCli()).execute(args));
+        // One writer pair for every subcommand, flushed before exit: picocli's default writers
+        // flush only on println/printf, so output ending in print(...) (audit timeline, verify)
+        // was lost when System.exit ran.
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, Charset.defaultCharset()), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), true);
+        int code = new CommandLine(new OcspCli()).setOut(out).setErr(err).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 }
