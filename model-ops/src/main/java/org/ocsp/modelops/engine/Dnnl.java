@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The oneDNN CPU engine and stream shared by every {@link DnnlPlan}, and the layouts plans use.
  * Activations between layers stay in oneDNN's blocked channel layout (nChw16c with AVX-512,
- * nChw8c with AVX2), the layout its fastest conv kernels read and write: libnd4j's conv op
- * converts from and to NCHW around every call instead, which was most of our step time.
+ * nChw8c with AVX2), the layout its fastest conv kernels read and write, or in channels-last
+ * (see {@link #activationLayouts()}): libnd4j's conv op converts from and to NCHW around every
+ * call instead, which was most of our step time.
  */
 final class Dnnl {
     private static final Logger LOG = LoggerFactory.getLogger(Dnnl.class);
@@ -81,9 +82,19 @@ final class Dnnl {
         return new memory.desc(dims, memory.data_type.f32, t);
     }
 
-    /** The blocked activation layout for [N, C, H, W]. */
-    memory.desc blocked(long[] dims) {
-        return new memory.desc(dims, memory.data_type.f32, blocked);
+    /**
+     * Activation layouts to try for a network, best first: the blocked layout, then channels-last
+     * (NHWC). oneDNN 2.5's optimised convs need blocked channel counts that are multiples of the
+     * block, so a pruned network with, say, 5 channels in a group would fall back to its reference
+     * kernel (100x slower, measured); channels-last has optimised kernels for any channel count.
+     */
+    java.util.List<memory.format_tag> activationLayouts() {
+        return blocked == memory.format_tag.nchw ? java.util.List.of(memory.format_tag.nhwc)
+                : java.util.List.of(blocked, memory.format_tag.nhwc);
+    }
+
+    static memory.desc layout(long[] dims, memory.format_tag tag) {
+        return new memory.desc(dims, memory.data_type.f32, tag);
     }
 
     static memory.desc any(long[] dims) {

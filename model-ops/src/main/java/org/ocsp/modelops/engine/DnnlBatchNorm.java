@@ -39,6 +39,9 @@ final class DnnlBatchNorm implements LayerKernel {
     private final int channels;
     private final double momentum;
     private final double unbias;
+    // Held so the native buffers outlive the primitives writing them (HostVector's NIO view does not keep them alive).
+    private final INDArray batchMean;
+    private final INDArray batchVar;
     private final HostVector mean;
     private final HostVector var;
     private final HostVector runningMean;
@@ -67,8 +70,8 @@ final class DnnlBatchNorm implements LayerKernel {
         evalForward = new batch_normalization_forward(epd);
         backward = new batch_normalization_backward(bpd);
 
-        INDArray batchMean = Nd4j.create(p.dataType(), channels);
-        INDArray batchVar = Nd4j.create(p.dataType(), channels);
+        this.batchMean = Nd4j.create(p.dataType(), channels);
+        this.batchVar = Nd4j.create(p.dataType(), channels);
         memory gamma = d.bind(vec, p.tensor(id, TensorKind.GAMMA));
         memory beta = d.bind(vec, p.tensor(id, TensorKind.BETA));
         memory meanMem = d.bind(vec, batchMean);

@@ -42,6 +42,10 @@ final class DnnlConv implements LayerKernel {
     private final reorder toWeightGrad;
     private final memory dataWeights;
     private final reorder toDataWeights;
+    private final boolean reference;
+    private final memory userSrc;
+    private final memory src;
+    private final reorder toSrc;
 
     DnnlConv(Dnnl d, LayerSpec.Conv2d s, INDArray w, INDArray b, INDArray gw, INDArray gb,
              DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
@@ -56,12 +60,26 @@ final class DnnlConv implements LayerKernel {
         memory.desc biasDesc = b == null ? null : Dnnl.plain(new long[] {s.outChannels()});
         long[] strides = {s.stride(), s.stride()};
         long[] pad = {s.padding(), s.padding()};
+        // A conv on the network input (row-major, nobody needs its gradient) may read it in the
+        // layout its fastest kernel wants: a reorder of a few input channels per step.
+        memory.desc srcWanted = gx == null ? Dnnl.any(x.dims()) : x.desc();
         convolution_forward.primitive_desc fpd = new convolution_forward.primitive_desc(b == null
                 ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        x.desc(), anyW, y.desc(), strides, pad, pad)
+                        srcWanted, anyW, y.desc(), strides, pad, pad)
                 : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        x.desc(), anyW, biasDesc, y.desc(), strides, pad, pad), d.engine);
+                        srcWanted, anyW, biasDesc, y.desc(), strides, pad, pad), d.engine);
+        memory.desc srcDesc = fpd.src_desc();
+        if (srcDesc.equals(x.desc())) {
+            userSrc = x.mem();
+            src = x.mem();
+            toSrc = null;
+        } else {
+            userSrc = x.mem();
+            src = d.allocate(srcDesc);
+            toSrc = new reorder(userSrc, src);
+        }
         forward = new convolution_forward(fpd);
+        boolean ref = isReference(fpd.impl_info_str());
         userWeights = d.bind(userW, w);
         if (fpd.weights_desc().equals(userW)) {
             weights = userWeights;
@@ -70,7 +88,7 @@ final class DnnlConv implements LayerKernel {
             weights = d.allocate(fpd.weights_desc());
             toWeights = new reorder(userWeights, weights);
         }
-        forwardArgs.put(DNNL_ARG_SRC, x.mem());
+        forwardArgs.put(DNNL_ARG_SRC, src);
         forwardArgs.put(DNNL_ARG_WEIGHTS, weights);
         forwardArgs.put(DNNL_ARG_DST, y.mem());
         if (b != null) {
@@ -78,11 +96,12 @@ final class DnnlConv implements LayerKernel {
         }
 
         convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(b == null
-                ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, x.desc(), anyW,
+                ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcDesc, anyW,
                         gy.desc(), strides, pad, pad)
-                : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, x.desc(), anyW, biasDesc,
+                : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcDesc, anyW, biasDesc,
                         gy.desc(), strides, pad, pad), d.engine, fpd);
         backwardWeights = new convolution_backward_weights(wpd);
+        ref |= isReference(wpd.impl_info_str());
         userWeightGrad = d.bind(userW, gw);
         if (wpd.diff_weights_desc().equals(userW)) {
             weightGrad = userWeightGrad;
@@ -91,7 +110,7 @@ final class DnnlConv implements LayerKernel {
             weightGrad = d.allocate(wpd.diff_weights_desc());
             toWeightGrad = new reorder(weightGrad, userWeightGrad);
         }
-        weightArgs.put(DNNL_ARG_SRC, x.mem());
+        weightArgs.put(DNNL_ARG_SRC, src);
         weightArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
         weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGrad);
         if (gb != null) {
@@ -107,6 +126,7 @@ final class DnnlConv implements LayerKernel {
                     new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, gx.desc(), anyW, gy.desc(),
                             strides, pad, pad), d.engine, fpd);
             backwardData = new convolution_backward_data(dpd);
+            ref |= isReference(dpd.impl_info_str());
             if (dpd.weights_desc().equals(fpd.weights_desc())) {
                 dataWeights = weights;
                 toDataWeights = null;
@@ -118,10 +138,23 @@ final class DnnlConv implements LayerKernel {
             dataArgs.put(DNNL_ARG_WEIGHTS, dataWeights);
             dataArgs.put(DNNL_ARG_DIFF_SRC, gx.mem());
         }
+        this.reference = ref;
+    }
+
+    private static boolean isReference(org.bytedeco.javacpp.BytePointer implementation) {
+        return implementation.getString().startsWith("ref");
+    }
+
+    /** True if oneDNN found no optimised kernel for this conv in the given layouts. */
+    boolean usesReferenceKernel() {
+        return reference;
     }
 
     @Override
     public void forward(boolean training) {
+        if (toSrc != null) {
+            toSrc.execute(d.stream, userSrc, src);
+        }
         // The optimiser changed the weights since the last call.
         if (toWeights != null) {
             toWeights.execute(d.stream, userWeights, weights);

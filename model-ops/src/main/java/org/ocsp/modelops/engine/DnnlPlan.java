@@ -28,6 +28,7 @@ import org.ocsp.modelops.graph.Node;
  * element-wise add over the raw buffers, valid because the readers' buffers share one layout).
  */
 final class DnnlPlan implements ExecutionPlan {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnnlPlan.class);
     private final Dnnl d;
     private final int batch;
     private final List<Node> nodes;
@@ -41,12 +42,43 @@ final class DnnlPlan implements ExecutionPlan {
     private final INDArray outputGradient;
     private LayerTimings timings;
 
-    DnnlPlan(Dnnl d, NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
+    private final memory.format_tag activationLayout;
+
+    /**
+     * A plan in the arena's activation layout; the first plan of an arena picks it: the first of
+     * {@link Dnnl#activationLayouts()} with an optimised kernel for every conv of the graph.
+     */
+    static DnnlPlan build(Dnnl d, NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
+        if (arena.layout != null) {
+            return new DnnlPlan(d, graph, params, arena, batch, arena.layout);
+        }
+        List<memory.format_tag> candidates = switch (arena.choice) {
+            case AUTO -> d.activationLayouts();
+            case BLOCKED -> List.of(d.activationLayouts().get(0));
+            case CHANNELS_LAST -> List.of(memory.format_tag.nhwc);
+        };
+        DnnlPlan plan = null;
+        for (memory.format_tag tag : candidates) {
+            plan = new DnnlPlan(d, graph, params, arena, batch, tag);
+            List<String> slow = plan.referenceKernels();
+            if (slow.isEmpty()) {
+                break;
+            }
+            LOG.info("{} in layout {}: oneDNN reference kernels for {}", graph.name(), tag, slow);
+        }
+        arena.layout = plan.activationLayout;
+        LOG.debug("{}: activations in {}", graph.name(), arena.layout);
+        return plan;
+    }
+
+    private DnnlPlan(Dnnl d, NetworkGraph graph, ParameterStore params, Arena arena, int batch,
+                     memory.format_tag activationLayout) {
         if (params.dataType() != DataType.FLOAT) {
             throw new UnsupportedOperationException("oneDNN plans run in float32, not " + params.dataType());
         }
         this.d = d;
         this.batch = batch;
+        this.activationLayout = activationLayout;
         this.nodes = graph.nodes();
         int n = nodes.size();
         Map<LayerId, Integer> index = new HashMap<>();
@@ -135,7 +167,7 @@ final class DnnlPlan implements ExecutionPlan {
     }
 
     private memory.desc layoutOf(boolean blocked, long[] dims) {
-        return blocked ? d.blocked(dims) : Dnnl.plain(dims);
+        return blocked ? Dnnl.layout(dims, activationLayout) : Dnnl.plain(dims);
     }
 
     private LayerKernel kernel(Node node, ParameterStore p, DnnlTensor[] in, DnnlTensor[] inGrads, DnnlTensor y,
@@ -172,6 +204,17 @@ final class DnnlPlan implements ExecutionPlan {
                     p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null), args);
         }
         throw new UnsupportedOperationException("No oneDNN kernel for layer '" + node.id() + "' of type " + s.type());
+    }
+
+    /** Layers whose oneDNN primitives run the reference (unoptimised) implementation. */
+    private List<String> referenceKernels() {
+        List<String> slow = new ArrayList<>();
+        for (int i = 1; i < kernels.length; i++) {
+            if (kernels[i] instanceof DnnlConv c && c.usesReferenceKernel()) {
+                slow.add(nodes.get(i).id().value());
+            }
+        }
+        return slow;
     }
 
     private static boolean isRowMajor(DnnlTensor t) {
@@ -294,23 +337,36 @@ final class DnnlPlan implements ExecutionPlan {
         }
     }
 
+    /** Which activation layouts a plan may use: normally AUTO; tests pin one to cover both. */
+    enum LayoutChoice {
+        AUTO, BLOCKED, CHANNELS_LAST
+    }
+
     /**
      * Flat float buffers by name, sized for the largest batch; a plan for a smaller batch uses a
      * leading part of each (the batch is the outermost dimension of every layout used here).
      */
     static final class Arena {
         private final int capacity;
+        private final LayoutChoice choice;
         private final Map<String, INDArray> buffers = new HashMap<>();
+        private memory.format_tag layout;
 
-        Arena(int capacity) {
+        Arena(int capacity, LayoutChoice choice) {
             this.capacity = capacity;
+            this.choice = choice;
         }
 
         DnnlTensor tensor(Dnnl d, String key, long[] dims, memory.desc layout, memory.desc capacityLayout) {
             long full = Dnnl.elements(capacityLayout);
-            INDArray flat = buffers.computeIfAbsent(key, k -> Nd4j.create(DataType.FLOAT, full));
+            INDArray flat = buffers.get(key);
+            if (flat == null || flat.length() < full) {
+                // A layout probe may have sized this buffer for a smaller layout.
+                flat = Nd4j.create(DataType.FLOAT, full);
+                buffers.put(key, flat);
+            }
             long len = Dnnl.elements(layout);
-            INDArray buffer = len == full ? flat : flat.get(NDArrayIndex.interval(0, len));
+            INDArray buffer = len == flat.length() ? flat : flat.get(NDArrayIndex.interval(0, len));
             return new DnnlTensor(dims, layout, buffer, d.bind(layout, buffer));
         }
 

@@ -40,12 +40,17 @@ public final class Network implements AutoCloseable {
 
     /** A network on a given engine (tests compare the engines). */
     Network(NetworkGraph graph, ParameterStore params, int maxBatch, Engine engine) {
+        this(graph, params, maxBatch, engine, DnnlPlan.LayoutChoice.AUTO);
+    }
+
+    /** A network on a given engine and oneDNN activation layout (tests cover both layouts). */
+    Network(NetworkGraph graph, ParameterStore params, int maxBatch, Engine engine, DnnlPlan.LayoutChoice layout) {
         Checks.positive("maxBatch", maxBatch);
         this.graph = graph;
         this.params = params;
         this.maxBatch = maxBatch;
         this.nd4jArena = new Nd4jPlan.Arena(graph, maxBatch, params.dataType());
-        this.dnnlArena = new DnnlPlan.Arena(maxBatch);
+        this.dnnlArena = new DnnlPlan.Arena(maxBatch, layout);
         this.engine = engine;
     }
 
@@ -80,7 +85,7 @@ public final class Network implements AutoCloseable {
     private ExecutionPlan newPlan(int batch) {
         if (engine == Engine.ONEDNN) {
             try {
-                return new DnnlPlan(Dnnl.get().orElseThrow(), graph, params, dnnlArena, batch);
+                return DnnlPlan.build(Dnnl.get().orElseThrow(), graph, params, dnnlArena, batch);
             } catch (UnsupportedOperationException e) {
                 LOG.info("Network falls back to the ND4J engine: {}", e.getMessage());
                 engine = Engine.ND4J;

@@ -26,7 +26,7 @@ import org.ocsp.modelops.graph.Node;
  * then evaluation logits, on the gradient-check
  * graphs (every layer type, residual adds, depthwise and grouped convs, flatten of a spatial map,
  * BN over [N, C]) and on real architectures, at the full batch and at a smaller batch that shares
- * the same buffers. The ND4J engine itself is checked against finite differences in
+ * the same buffers, in both activation layouts (blocked and channels-last). The ND4J engine itself is checked against finite differences in
  * {@link GradientCheckTest}.
  */
 class EngineEquivalenceTest {
@@ -44,16 +44,22 @@ class EngineEquivalenceTest {
         for (String arch : List.of("fashion-vgg", "resnet20", "mobile-tiny", "mobile-tiny-residual")) {
             all.add(Arguments.of(arch, Architectures.byName(arch, 10)));
         }
-        return all.stream();
+        List<Arguments> withLayouts = new ArrayList<>();
+        for (DnnlPlan.LayoutChoice layout : List.of(DnnlPlan.LayoutChoice.BLOCKED, DnnlPlan.LayoutChoice.CHANNELS_LAST)) {
+            for (Arguments a : all) {
+                withLayouts.add(Arguments.of(a.get()[0], a.get()[1], layout));
+            }
+        }
+        return withLayouts.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {2}")
     @MethodSource("graphs")
-    void oneDnnMatchesNd4j(String name, NetworkGraph graph) {
+    void oneDnnMatchesNd4j(String name, NetworkGraph graph, DnnlPlan.LayoutChoice layout) {
         try (ParameterStore pb = randomParams(graph, 7);
              ParameterStore pa = inDouble(graph, pb);
              Network nd4j = new Network(graph, pa, BATCH, Engine.ND4J);
-             Network onednn = new Network(graph, pb, BATCH, Engine.ONEDNN)) {
+             Network onednn = new Network(graph, pb, BATCH, Engine.ONEDNN, layout)) {
             assertEquals(Engine.ONEDNN, onednn.engine());
             for (int batch : new int[] {BATCH, PARTIAL}) {
                 float[] x = gaussian(batch * inputSize(graph), 11 + batch);
