@@ -15,7 +15,6 @@ import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.global.dnnl;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocsp.modelops.graph.LayerSpec;
@@ -25,6 +24,11 @@ import org.ocsp.modelops.graph.LayerSpec;
  * backward-data and backward-weights. Weights stay in PyTorch's [out, in/groups, k, k] layout in
  * the parameter store; oneDNN's preferred weight layout is a reorder per step of a tensor that is
  * tiny next to the activations.
+ *
+ * <p>The conv reads and writes the plan's activation layouts directly when oneDNN has an
+ * optimised kernel for them. Otherwise (a conv on the row-major network input, or channel counts
+ * the layout's kernels do not cover) it lets oneDNN choose its layouts and converts around the
+ * call: a few reorders cost far less than oneDNN's reference kernel.
  */
 final class DnnlConv implements LayerKernel {
     private final Dnnl d;
@@ -34,18 +38,14 @@ final class DnnlConv implements LayerKernel {
     private final IntMemoryMap forwardArgs = new IntMemoryMap();
     private final IntMemoryMap dataArgs = new IntMemoryMap();
     private final IntMemoryMap weightArgs = new IntMemoryMap();
-    private final memory userWeights;
-    private final memory weights;
-    private final reorder toWeights;
-    private final memory userWeightGrad;
-    private final memory weightGrad;
-    private final reorder toWeightGrad;
-    private final memory dataWeights;
-    private final reorder toDataWeights;
+    private final LayoutAdapter weights;
+    private final LayoutAdapter dataWeights;
+    private final LayoutAdapter weightGrad;
+    private final LayoutAdapter src;
+    private final LayoutAdapter dst;
+    private final LayoutAdapter diffDst;
+    private final LayoutAdapter diffSrc;
     private final boolean reference;
-    private final memory userSrc;
-    private final memory src;
-    private final reorder toSrc;
 
     DnnlConv(Dnnl d, LayerSpec.Conv2d s, INDArray w, INDArray b, INDArray gw, INDArray gb,
              DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
@@ -55,124 +55,109 @@ final class DnnlConv implements LayerKernel {
         long[] wDims = g == 1
                 ? new long[] {s.outChannels(), s.inChannels(), k, k}
                 : new long[] {g, s.outChannels() / g, s.inChannels() / g, k, k};
-        memory.desc userW = Dnnl.plain(wDims);
-        memory.desc anyW = Dnnl.any(wDims);
-        memory.desc biasDesc = b == null ? null : Dnnl.plain(new long[] {s.outChannels()});
-        long[] strides = {s.stride(), s.stride()};
-        long[] pad = {s.padding(), s.padding()};
-        // A conv on the network input (row-major, nobody needs its gradient) may read it in the
-        // layout its fastest kernel wants: a reorder of a few input channels per step.
-        memory.desc srcWanted = gx == null ? Dnnl.any(x.dims()) : x.desc();
-        convolution_forward.primitive_desc fpd = new convolution_forward.primitive_desc(b == null
-                ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        srcWanted, anyW, y.desc(), strides, pad, pad)
-                : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        srcWanted, anyW, biasDesc, y.desc(), strides, pad, pad), d.engine);
-        memory.desc srcDesc = fpd.src_desc();
-        if (srcDesc.equals(x.desc())) {
-            userSrc = x.mem();
-            src = x.mem();
-            toSrc = null;
-        } else {
-            userSrc = x.mem();
-            src = d.allocate(srcDesc);
-            toSrc = new reorder(userSrc, src);
-        }
-        forward = new convolution_forward(fpd);
-        boolean ref = isReference(fpd.impl_info_str());
-        userWeights = d.bind(userW, w);
-        if (fpd.weights_desc().equals(userW)) {
-            weights = userWeights;
-            toWeights = null;
-        } else {
-            weights = d.allocate(fpd.weights_desc());
-            toWeights = new reorder(userWeights, weights);
-        }
-        forwardArgs.put(DNNL_ARG_SRC, src);
-        forwardArgs.put(DNNL_ARG_WEIGHTS, weights);
-        forwardArgs.put(DNNL_ARG_DST, y.mem());
-        if (b != null) {
-            forwardArgs.put(DNNL_ARG_BIAS, d.bind(biasDesc, b));
-        }
-
-        convolution_backward_weights.primitive_desc wpd = new convolution_backward_weights.primitive_desc(b == null
-                ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcDesc, anyW,
-                        gy.desc(), strides, pad, pad)
-                : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcDesc, anyW, biasDesc,
-                        gy.desc(), strides, pad, pad), d.engine, fpd);
-        backwardWeights = new convolution_backward_weights(wpd);
-        ref |= isReference(wpd.impl_info_str());
-        userWeightGrad = d.bind(userW, gw);
-        if (wpd.diff_weights_desc().equals(userW)) {
-            weightGrad = userWeightGrad;
-            toWeightGrad = null;
-        } else {
-            weightGrad = d.allocate(wpd.diff_weights_desc());
-            toWeightGrad = new reorder(weightGrad, userWeightGrad);
-        }
-        weightArgs.put(DNNL_ARG_SRC, src);
-        weightArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
-        weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGrad);
-        if (gb != null) {
-            weightArgs.put(DNNL_ARG_DIFF_BIAS, d.bind(biasDesc, gb));
-        }
-
-        if (gx == null) {
-            backwardData = null;
-            dataWeights = null;
-            toDataWeights = null;
-        } else {
-            convolution_backward_data.primitive_desc dpd = new convolution_backward_data.primitive_desc(
-                    new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, gx.desc(), anyW, gy.desc(),
-                            strides, pad, pad), d.engine, fpd);
-            backwardData = new convolution_backward_data(dpd);
-            ref |= isReference(dpd.impl_info_str());
-            if (dpd.weights_desc().equals(fpd.weights_desc())) {
-                dataWeights = weights;
-                toDataWeights = null;
-            } else {
-                dataWeights = d.allocate(dpd.weights_desc());
-                toDataWeights = new reorder(userWeights, dataWeights);
+        Shape shape = new Shape(Dnnl.any(wDims), b == null ? null : Dnnl.plain(new long[] {s.outChannels()}),
+                new long[] {s.stride(), s.stride()}, new long[] {s.padding(), s.padding()});
+        // The network input's gradient is never needed, so its conv may always read it in the
+        // layout its kernel prefers (a reorder of a few input channels).
+        convolution_forward.primitive_desc fpd = shape.forward(d, gx == null ? Dnnl.any(x.dims()) : x.desc(), y.desc());
+        if (isReference(fpd.impl_info_str())) {
+            convolution_forward.primitive_desc free = shape.forward(d, Dnnl.any(x.dims()), Dnnl.any(y.dims()));
+            if (!isReference(free.impl_info_str())) {
+                fpd = free;
             }
-            dataArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
-            dataArgs.put(DNNL_ARG_WEIGHTS, dataWeights);
-            dataArgs.put(DNNL_ARG_DIFF_SRC, gx.mem());
         }
-        this.reference = ref;
+        convolution_backward_weights.primitive_desc wpd = shape.backwardWeights(d, fpd);
+        convolution_backward_data.primitive_desc dpd = gx == null ? null : shape.backwardData(d, fpd);
+        forward = new convolution_forward(fpd);
+        backwardWeights = new convolution_backward_weights(wpd);
+        backwardData = dpd == null ? null : new convolution_backward_data(dpd);
+        reference = isReference(fpd.impl_info_str()) || isReference(wpd.impl_info_str())
+                || (dpd != null && isReference(dpd.impl_info_str()));
+
+        memory userWeights = d.bind(Dnnl.plain(wDims), w);
+        weights = LayoutAdapter.into(d, userWeights, fpd.weights_desc());
+        weightGrad = LayoutAdapter.outOf(d, wpd.diff_weights_desc(), d.bind(Dnnl.plain(wDims), gw));
+        src = LayoutAdapter.into(d, x.mem(), fpd.src_desc());
+        dst = LayoutAdapter.outOf(d, fpd.dst_desc(), y.mem());
+        diffDst = LayoutAdapter.into(d, gy.mem(), fpd.dst_desc());
+
+        forwardArgs.put(DNNL_ARG_SRC, src.inner());
+        forwardArgs.put(DNNL_ARG_WEIGHTS, weights.inner());
+        forwardArgs.put(DNNL_ARG_DST, dst.inner());
+        weightArgs.put(DNNL_ARG_SRC, src.inner());
+        weightArgs.put(DNNL_ARG_DIFF_DST, diffDst.inner());
+        weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGrad.inner());
+        if (b != null) {
+            forwardArgs.put(DNNL_ARG_BIAS, d.bind(shape.bias, b));
+            weightArgs.put(DNNL_ARG_DIFF_BIAS, d.bind(shape.bias, gb));
+        }
+        if (dpd == null) {
+            dataWeights = null;
+            diffSrc = null;
+        } else {
+            dataWeights = dpd.weights_desc().equals(fpd.weights_desc()) ? weights
+                    : LayoutAdapter.into(d, userWeights, dpd.weights_desc());
+            diffSrc = LayoutAdapter.outOf(d, dpd.diff_src_desc(), gx.mem());
+            dataArgs.put(DNNL_ARG_DIFF_DST, diffDst.inner());
+            dataArgs.put(DNNL_ARG_WEIGHTS, dataWeights.inner());
+            dataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc.inner());
+        }
+    }
+
+    /** What the three primitives share: weight dims, bias layout, strides and padding. */
+    private record Shape(memory.desc anyWeights, memory.desc bias, long[] strides, long[] pad) {
+        convolution_forward.primitive_desc forward(Dnnl d, memory.desc src, memory.desc dst) {
+            return new convolution_forward.primitive_desc(bias == null
+                    ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                            src, anyWeights, dst, strides, pad, pad)
+                    : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                            src, anyWeights, bias, dst, strides, pad, pad), d.engine);
+        }
+
+        convolution_backward_weights.primitive_desc backwardWeights(Dnnl d, convolution_forward.primitive_desc f) {
+            return new convolution_backward_weights.primitive_desc(bias == null
+                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, f.src_desc(), anyWeights,
+                            f.dst_desc(), strides, pad, pad)
+                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, f.src_desc(), anyWeights,
+                            bias, f.dst_desc(), strides, pad, pad), d.engine, f);
+        }
+
+        convolution_backward_data.primitive_desc backwardData(Dnnl d, convolution_forward.primitive_desc f) {
+            return new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
+                    dnnl.algorithm.convolution_direct, f.src_desc(), anyWeights, f.dst_desc(), strides, pad, pad),
+                    d.engine, f);
+        }
     }
 
     private static boolean isReference(org.bytedeco.javacpp.BytePointer implementation) {
         return implementation.getString().startsWith("ref");
     }
 
-    /** True if oneDNN found no optimised kernel for this conv in the given layouts. */
+    /** True if oneDNN has no optimised kernel for this conv, even in layouts of its choosing. */
     boolean usesReferenceKernel() {
         return reference;
     }
 
     @Override
     public void forward(boolean training) {
-        if (toSrc != null) {
-            toSrc.execute(d.stream, userSrc, src);
-        }
+        src.convertIn();
         // The optimiser changed the weights since the last call.
-        if (toWeights != null) {
-            toWeights.execute(d.stream, userWeights, weights);
-        }
+        weights.convertIn();
         forward.execute(d.stream, forwardArgs);
+        dst.convertOut();
     }
 
     @Override
     public void backward() {
+        diffDst.convertIn();
         backwardWeights.execute(d.stream, weightArgs);
-        if (toWeightGrad != null) {
-            toWeightGrad.execute(d.stream, weightGrad, userWeightGrad);
-        }
+        weightGrad.convertOut();
         if (backwardData != null) {
-            if (toDataWeights != null) {
-                toDataWeights.execute(d.stream, userWeights, dataWeights);
+            if (dataWeights != weights) {
+                dataWeights.convertIn();
             }
             backwardData.execute(d.stream, dataArgs);
+            diffSrc.convertOut();
         }
     }
 }
