@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -85,6 +86,9 @@ final class StreamingBenchCommand implements Callable<Integer> {
     @Option(names = "--timeout-minutes", description = "Give up on a run after this long (default: ${DEFAULT-VALUE}).")
     long timeoutMinutes = 30;
 
+    /** Per architecture: CPU by thread group (printed after the main tables). */
+    private final List<String> cpuTables = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
@@ -141,6 +145,10 @@ final class StreamingBenchCommand implements Callable<Integer> {
                 + "incremental = bytes written by that checkpoint):");
         o.println();
         o.print(BenchReport.checkpoints(results));
+        for (String t : cpuTables) {
+            o.println();
+            o.print(t);
+        }
         return 0;
     }
 
@@ -170,11 +178,13 @@ final class StreamingBenchCommand implements Callable<Integer> {
                 Duration.ofMinutes(timeoutMinutes));
         List<RunMeasurement> runs = new ArrayList<>();
         List<StreamingRun.Window> windows = new ArrayList<>();
+        CpuBreakdown cpu = new CpuBreakdown();
         try {
             for (int round = 0; round < p.rounds(); round++) {
                 boolean bareFirst = round % 2 == 0;
                 for (int k = 0; k < 2; k++) {
                     RunMeasurement m;
+                    Map<Integer, ThreadCpu.Ticks> before = ThreadCpu.snapshot();
                     if ((k == 0) == bareFirst) {
                         m = BareRun.run(p.spec(), p.sequence(), p.epochs(), round);
                     } else {
@@ -183,10 +193,13 @@ final class StreamingBenchCommand implements Callable<Integer> {
                         windows.add(r.window());
                         m = r.measurement();
                     }
+                    cpu.add(m.mode(), before, ThreadCpu.snapshot(),
+                            m.epochs().stream().mapToLong(EpochSample::trainImages).sum());
                     runs.add(m);
                     o.println(describe(m));
                 }
             }
+            cpuTables.add(cpu.table(p.arch(), 12));
             List<CheckpointSample> checkpoints = CheckpointStatsReader.completed(cluster, jobId).stream()
                     .filter(c -> windows.stream().anyMatch(w -> w.contains(c.triggerMillis()))).toList();
             return new ArchResult(p.arch(), p.describeData(), warmupEpochs, runs, checkpoints);
