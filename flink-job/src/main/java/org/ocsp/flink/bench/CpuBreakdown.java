@@ -23,6 +23,8 @@ import org.ocsp.flink.bench.RunMeasurement.Mode;
 final class CpuBreakdown {
     private final Map<Mode, Map<String, Double>> seconds = new EnumMap<>(Mode.class);
     private final Map<Mode, Long> images = new EnumMap<>(Mode.class);
+    /** Distinct threads that used CPU, per group (OpenMP workers show up under their creator's name). */
+    private final Map<String, java.util.Set<Integer>> threads = new TreeMap<>();
 
     void add(Mode mode, Map<Integer, ThreadCpu.Ticks> before, Map<Integer, ThreadCpu.Ticks> after, long trainImages) {
         Map<String, Double> m = seconds.computeIfAbsent(mode, k -> new TreeMap<>());
@@ -31,6 +33,7 @@ final class CpuBreakdown {
             long ticks = a.ticks() - (b == null ? 0 : b.ticks());
             if (ticks > 0) {
                 m.merge(ThreadCpu.group(a.name()), ticks / ThreadCpu.TICKS_PER_SECOND, Double::sum);
+                threads.computeIfAbsent(ThreadCpu.group(a.name()), k -> new java.util.TreeSet<>()).add(a.tid());
             }
         }
         images.merge(mode, trainImages, Long::sum);
@@ -45,8 +48,8 @@ final class CpuBreakdown {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "CPU by thread group, %s (bare runs: %d TRAIN images, streaming runs: %d):%n%n",
                 arch, images.getOrDefault(Mode.BARE, 0L), images.getOrDefault(Mode.STREAMING, 0L)));
-        s.append("| thread group | bare CPU s | streaming CPU s | bare s / 1000 img | streaming s / 1000 img |\n");
-        s.append("|---|---:|---:|---:|---:|\n");
+        s.append("| thread group | threads | bare CPU s | streaming CPU s | bare s / 1000 img | streaming s / 1000 img |\n");
+        s.append("|---|---:|---:|---:|---:|---:|\n");
         for (String g : groups.subList(0, Math.min(top, groups.size()))) {
             s.append(row(g, seconds(Mode.BARE, g), seconds(Mode.STREAMING, g)));
         }
@@ -62,7 +65,8 @@ final class CpuBreakdown {
     }
 
     private String row(String group, double bare, double streaming) {
-        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f |%n", group, bare, streaming,
+        int n = threads.getOrDefault(group, java.util.Set.of()).size();
+        return String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.2f | %.2f |%n", group, n == 0 ? "" : n, bare, streaming,
                 perThousand(bare, Mode.BARE), perThousand(streaming, Mode.STREAMING));
     }
 

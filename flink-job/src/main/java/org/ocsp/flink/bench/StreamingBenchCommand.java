@@ -180,6 +180,11 @@ final class StreamingBenchCommand implements Callable<Integer> {
         List<StreamingRun.Window> windows = new ArrayList<>();
         CpuBreakdown cpu = new CpuBreakdown();
         try {
+            // The first run of an architecture in a JVM (interpreted host loops, oneDNN primitive set-up) and
+            // the job's own start-up would otherwise both land on round 1's first run.
+            streaming.awaitReady();
+            RunMeasurement warm = BareRun.run(p.spec(), p.sequence(), warmupEpochs + 1, -1);
+            o.printf(Locale.ROOT, "  warm-up bare run, not counted: %s%n", describe(warm).trim());
             for (int round = 0; round < p.rounds(); round++) {
                 boolean bareFirst = round % 2 == 0;
                 for (int k = 0; k < 2; k++) {

@@ -60,7 +60,7 @@ final class StreamingRun {
 
     Result run(String runId, RunSpec spec, BatchSequence seq, String datasetName, int epochs, int round) {
         RunStarter.start(bootstrapServers, topics, runId, spec);
-        awaitRegistered();
+        awaitReady();
         long start = System.currentTimeMillis();
         Publisher.builder().setBootstrapServers(bootstrapServers).setTopics(topics).setSequence(seq)
                 .setDatasetName(datasetName).optEpochs(epochs).build().publish();
@@ -81,10 +81,11 @@ final class StreamingRun {
 
     /**
      * An event for an unknown run is dead-lettered by the fan-out after every event before it,
-     * so once the probe's dead letter is committed the run is registered and its stream can start
-     * at epoch 0, like the bare loop. A checkpoint is requested to commit it sooner.
+     * so once the probe's dead letter is committed every run started before is registered and its
+     * stream can start at epoch 0, like the bare loop; and the job is up end to end (source, fan-out,
+     * checkpoint, transactional sink). A checkpoint is requested to commit it sooner.
      */
-    private void awaitRegistered() {
+    void awaitReady() {
         String probe = "probe-" + System.nanoTime();
         PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "bench", "none"))
                 .setLambdaOld(0).setLambdaNew(1).build();

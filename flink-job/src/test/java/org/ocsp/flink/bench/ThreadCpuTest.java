@@ -45,8 +45,8 @@ class ThreadCpuTest {
                 2, new ThreadCpu.Ticks(2, "rocksdb:low0", 100), 3, new ThreadCpu.Ticks(3, "rocksdb:low1", 100));
         cpu.add(Mode.STREAMING, before, after, 2000);
         String t = cpu.table("a", 10);
-        assertTrue(t.contains("| java | 0.0 | 5.0 | 0.00 | 2.50 |"), t);
-        assertTrue(t.contains("| rocksdb:low | 0.0 | 2.0 | 0.00 | 1.00 |"), t);
-        assertTrue(t.contains("| **all threads** | 0.0 | 7.0 | 0.00 | 3.50 |"), t);
+        assertTrue(t.contains("| java | 1 | 0.0 | 5.0 | 0.00 | 2.50 |"), t);
+        assertTrue(t.contains("| rocksdb:low | 2 | 0.0 | 2.0 | 0.00 | 1.00 |"), t);
+        assertTrue(t.contains("| **all threads** |  | 0.0 | 7.0 | 0.00 | 3.50 |"), t);
     }
 }
