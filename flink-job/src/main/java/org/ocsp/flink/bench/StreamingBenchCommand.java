@@ -180,11 +180,16 @@ final class StreamingBenchCommand implements Callable<Integer> {
         List<StreamingRun.Window> windows = new ArrayList<>();
         CpuBreakdown cpu = new CpuBreakdown();
         try {
-            // The first run of an architecture in a JVM (interpreted host loops, oneDNN primitive set-up) and
-            // the job's own start-up would otherwise both land on round 1's first run.
+            // Uncounted warm-up, one run of each mode: besides JIT and the job's start-up, libgomp spins
+            // 300000 times after each parallel region while a process has no more OpenMP threads than CPUs,
+            // and throttles that once a second team (the trainer's) exists; the bare loop ran 2-3x slower
+            // before the first streaming run than after it. Counted runs all see both teams.
             streaming.awaitReady();
-            RunMeasurement warm = BareRun.run(p.spec(), p.sequence(), warmupEpochs + 1, -1);
-            o.printf(Locale.ROOT, "  warm-up bare run, not counted: %s%n", describe(warm).trim());
+            RunMeasurement warmBare = BareRun.run(p.spec(), p.sequence(), warmupEpochs + 1, -1);
+            o.printf(Locale.ROOT, "%s (not counted)%n", describe(warmBare));
+            RunMeasurement warmStreaming = streaming.run(id + "-warm-up", p.spec(), p.sequence(), p.datasetName(),
+                    warmupEpochs + 1, -1).measurement();
+            o.printf(Locale.ROOT, "%s (not counted)%n", describe(warmStreaming));
             for (int round = 0; round < p.rounds(); round++) {
                 boolean bareFirst = round % 2 == 0;
                 for (int k = 0; k < 2; k++) {
@@ -214,8 +219,8 @@ final class StreamingBenchCommand implements Callable<Integer> {
     }
 
     private String describe(RunMeasurement m) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  round %d %-9s %7.1f img/s (epochs:",
-                m.round() + 1, m.mode().name().toLowerCase(Locale.ROOT), m.imagesPerSecond(warmupEpochs)));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "  %s %-9s %7.1f img/s (epochs:",
+                m.round() < 0 ? "warm-up" : "round " + (m.round() + 1), m.mode().name().toLowerCase(Locale.ROOT), m.imagesPerSecond(warmupEpochs)));
         for (EpochSample e : m.epochs()) {
             s.append(String.format(Locale.ROOT, " %d: %.1f", e.epoch(), e.imagesPerSecond()));
             e.decisionWaitMillis().ifPresent(w -> s.append(String.format(Locale.ROOT, " after %d ms decision", w)));
