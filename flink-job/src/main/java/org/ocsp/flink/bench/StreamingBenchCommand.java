@@ -24,6 +24,7 @@ import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.data.FashionMnist;
+import org.ocsp.schemas.avro.event.RunSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -185,10 +186,13 @@ final class StreamingBenchCommand implements Callable<Integer> {
             // and throttles that once a second team (the trainer's) exists; the bare loop ran 2-3x slower
             // before the first streaming run than after it. Counted runs all see both teams.
             streaming.awaitReady();
-            RunMeasurement warmBare = BareRun.run(p.spec(), p.sequence(), warmupEpochs + 1, -1);
+            int warmEpochs = warmupEpochs + 1;
+            RunSpec warmSpec = BenchPlan.spec(p.arch(), p.spec().getInputShape(), warmEpochs, batchSize, p.datasetName());
+            RunMeasurement warmBare = BareRun.run(warmSpec, p.sequence(), warmEpochs, -1);
             o.printf(Locale.ROOT, "%s (not counted)%n", describe(warmBare));
-            RunMeasurement warmStreaming = streaming.run(id + "-warm-up", p.spec(), p.sequence(), p.datasetName(),
-                    warmupEpochs + 1, -1).measurement();
+            // The run's spec plans as many epochs as are published, or it would wait for more.
+            RunMeasurement warmStreaming = streaming.run(id + "-warm-up", warmSpec, p.sequence(), p.datasetName(),
+                    warmEpochs, -1).measurement();
             o.printf(Locale.ROOT, "%s (not counted)%n", describe(warmStreaming));
             for (int round = 0; round < p.rounds(); round++) {
                 boolean bareFirst = round % 2 == 0;

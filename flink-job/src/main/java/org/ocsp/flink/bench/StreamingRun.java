@@ -59,6 +59,10 @@ final class StreamingRun {
     }
 
     Result run(String runId, RunSpec spec, BatchSequence seq, String datasetName, int epochs, int round) {
+        if (spec.getEpochsPlanned() == null || spec.getEpochsPlanned() != epochs) {
+            throw new IllegalArgumentException("Run " + runId + " plans " + spec.getEpochsPlanned() + " epochs but "
+                    + epochs + " would be published: it would never finish");
+        }
         RunStarter.start(bootstrapServers, topics, runId, spec);
         awaitReady();
         long start = System.currentTimeMillis();
