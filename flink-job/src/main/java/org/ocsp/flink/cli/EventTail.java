@@ -15,11 +15,11 @@ import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
 
 /** Follows a topic from its beginning as a read_committed reader, decoding every record. */
-final class EventTail implements AutoCloseable {
+public final class EventTail implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final EventCodec codec = EventCodec.create();
 
-    EventTail(String bootstrapServers, String topic) {
+    public EventTail(String bootstrapServers, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -34,7 +34,7 @@ final class EventTail implements AutoCloseable {
     }
 
     /** The records that arrived within the timeout (possibly none); unreadable ones are skipped. */
-    List<SpecificRecord> poll(Duration timeout) {
+    public List<SpecificRecord> poll(Duration timeout) {
         List<SpecificRecord> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             try {

@@ -26,6 +26,10 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--first-epoch", description = "First dataset epoch (default: ${DEFAULT-VALUE}).")
     int firstEpoch;
 
+    @Option(names = "--rate", description = "Pace the stream: at most this many images per second (TRAIN and EVAL; "
+            + "default: unpaced, as fast as the broker takes them).")
+    Double rate;
+
     @Override
     public Integer call() throws Exception {
         TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
@@ -35,8 +39,12 @@ final class PublishCommand implements Callable<Integer> {
         if (epochs != null) {
             b.optEpochs(epochs);
         }
-        System.out.printf("publishing %s (%d TRAIN + %d EVAL batches per epoch) to %s%n", dataset.name(),
-                seq.batchCount(Split.TRAIN), seq.batchCount(Split.EVAL), kafka.topics().batches().name());
+        if (rate != null) {
+            b.optRate(rate);
+        }
+        System.out.printf("publishing %s (%d TRAIN + %d EVAL batches per epoch) to %s, %s%n", dataset.name(),
+                seq.batchCount(Split.TRAIN), seq.batchCount(Split.EVAL), kafka.topics().batches().name(),
+                rate == null ? "unpaced" : "at most " + rate + " images/s");
         long sent = b.build().publish(() -> false, e -> System.out.println("epoch " + e + " published"));
         System.out.println(sent + " records published");
         return 0;

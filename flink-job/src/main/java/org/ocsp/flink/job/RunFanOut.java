@@ -14,8 +14,10 @@ import org.ocsp.schemas.avro.event.RunStarted;
 /**
  * Sends every batch to every active run (broadcast state: run id -> dataset filter, from valid
  * RunStarted events); the trainer decides where in the stream a run starts (the next epoch).
- * Events of runs it has not registered are dead-lettered here ("event for unknown run"), once,
- * by subtask 0 (every subtask sees every broadcast event).
+ * A run's ModelPublished retires it: it has consumed its last epoch, and every further copy would
+ * only be serialised to the trainer to be dropped there (a long-lived job would pay for every run it
+ * ever finished). Events of runs it has never registered are dead-lettered here ("event for unknown
+ * run"), once, by subtask 0 (every subtask sees every broadcast event).
  */
 public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlEvent, RunBatch> {
     private static final long serialVersionUID = 1L;
@@ -23,6 +25,9 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
     /** Run id -> dataset name the run trains on ("" = any). */
     public static final MapStateDescriptor<String, String> RUNS =
             new MapStateDescriptor<>("active-runs", Types.STRING, Types.STRING);
+    /** Runs retired by their ModelPublished (the value is unused): still known, no longer fed. */
+    public static final MapStateDescriptor<String, Boolean> FINISHED =
+            new MapStateDescriptor<>("finished-runs", Types.STRING, Types.BOOLEAN);
 
     private final DeadLetterRoute route;
 
@@ -46,7 +51,12 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
 
     @Override
     public void processBroadcastElement(ControlEvent e, Context ctx, Collector<RunBatch> out) throws Exception {
-        boolean known = ctx.getBroadcastState(RUNS).contains(e.runId);
+        boolean known = ctx.getBroadcastState(RUNS).contains(e.runId) || ctx.getBroadcastState(FINISHED).contains(e.runId);
+        if (RecordType.MODEL_PUBLISHED.name().equals(e.type) && ctx.getBroadcastState(RUNS).contains(e.runId)) {
+            ctx.getBroadcastState(RUNS).remove(e.runId);
+            ctx.getBroadcastState(FINISHED).put(e.runId, true);
+            return;
+        }
         if (RecordType.RUN_STARTED.name().equals(e.type)) {
             if (known) {
                 return; // a duplicate or a conflicting restart: the trainer decides and dead-letters

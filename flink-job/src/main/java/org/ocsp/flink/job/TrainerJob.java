@@ -122,7 +122,7 @@ public final class TrainerJob {
                 .uid("events-source")
                 .process(new EventDecoder(dl)).uid("decode-events").name("decode events");
 
-        BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS);
+        BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS, RunFanOut.FINISHED);
         SingleOutputStreamOperator<RunBatch> perRun = batches.connect(runs).process(new RunFanOut(dl)).uid("fan-out")
                 .name("fan-out to runs");
 

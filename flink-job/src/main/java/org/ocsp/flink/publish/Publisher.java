@@ -34,6 +34,7 @@ import org.ocsp.schemas.avro.data.TrainingBatch;
  *         .setSequence(sequence)
  *         .setDatasetName("fashion-mnist")
  *         .optEpochs(5)                 // omit: endless
+ *         .optRate(500)                 // images per second; omit: as fast as the broker takes them
  *         .build();
  * long records = p.publish();
  * }</pre>
@@ -45,6 +46,7 @@ public final class Publisher {
     private final String datasetName;
     private final int firstEpoch;
     private final Optional<Integer> epochs;
+    private final Optional<Double> imagesPerSecond;
     private final EventCodec codec = EventCodec.create();
 
     private Publisher(Builder b) {
@@ -54,6 +56,7 @@ public final class Publisher {
         this.datasetName = b.datasetName;
         this.firstEpoch = b.firstEpoch;
         this.epochs = b.epochs;
+        this.imagesPerSecond = b.imagesPerSecond;
     }
 
     public static Builder builder() {
@@ -80,6 +83,7 @@ public final class Publisher {
         float[] x = new float[sequence.batchSize() * sequence.featuresPerSample()];
         int[] y = new int[sequence.batchSize()];
         List<Integer> shape = List.of(0, sequence.channels(), sequence.height(), sequence.width());
+        Pacer pacer = Pacer.of(imagesPerSecond);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             List<Future<RecordMetadata>> inFlight = new ArrayList<>();
             long last = epochs.map(n -> (long) firstEpoch + n).orElse(Long.MAX_VALUE);
@@ -103,6 +107,7 @@ public final class Publisher {
                                 .setIndex(i).setBatchCount(count).setShape(s)
                                 .setFeatures(ByteBuffer.wrap(Floats.toBytes(x, n * sequence.featuresPerSample())))
                                 .setLabels(labels).build();
+                        pacer.awaitTurn(n);
                         inFlight.add(producer.send(new ProducerRecord<>(topic, codec.encode(b))));
                         sent++;
                         drain(inFlight, 64);
@@ -143,6 +148,7 @@ public final class Publisher {
         private String datasetName;
         private int firstEpoch;
         private Optional<Integer> epochs = Optional.empty();
+        private Optional<Double> imagesPerSecond = Optional.empty();
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -176,6 +182,15 @@ public final class Publisher {
             return this;
         }
 
+        /**
+         * At most this many images (TRAIN and EVAL) per second, for a stream that arrives like a live
+         * source; without it the publisher sends as fast as the broker takes the batches.
+         */
+        public Builder optRate(double imagesPerSecond) {
+            this.imagesPerSecond = Optional.of(imagesPerSecond);
+            return this;
+        }
+
         public Publisher build() {
             List<String> missing = new ArrayList<>();
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -195,6 +210,9 @@ public final class Publisher {
             }
             if (epochs.isPresent() && epochs.get() < 1) {
                 missing.add("epochs >= 1 (got " + epochs.get() + ")");
+            }
+            if (imagesPerSecond.isPresent() && !(imagesPerSecond.get() > 0 && Double.isFinite(imagesPerSecond.get()))) {
+                missing.add("rate > 0 images per second (got " + imagesPerSecond.get() + ")");
             }
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("Cannot build Publisher, missing or invalid: " + String.join(", ", missing));
