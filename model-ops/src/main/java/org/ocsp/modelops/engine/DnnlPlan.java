@@ -100,47 +100,29 @@ final class DnnlPlan implements ExecutionPlan {
             activations[i] = arena.tensor(d, "a:" + nodes.get(i).id(), graph.shape(nodes.get(i).id()).withBatch(batch),
                     layout[i], capacityLayout[i]);
         }
+        GradientRouting<DnnlTensor> routing = new GradientRouting<>(graph, spec -> spec instanceof LayerSpec.Add,
+                new GradientRouting.Buffers<>() {
+                    @Override
+                    public DnnlTensor own(int node) {
+                        return arena.tensor(d, "g:" + nodes.get(node).id(), activations[node].dims(), layout[node],
+                                capacityLayout[node]);
+                    }
+
+                    @Override
+                    public DnnlTensor contribution(int node, int k) {
+                        return arena.tensor(d, "s" + k + ":" + nodes.get(node).id(), activations[node].dims(),
+                                layout[node], capacityLayout[node]);
+                    }
+
+                    @Override
+                    public DnnlTensor alias(DnnlTensor readerGradient, int node) {
+                        return readerGradient;
+                    }
+                });
         gradients = new DnnlTensor[n];
-        DnnlTensor[][] inputGrads = new DnnlTensor[n][];
         for (int i = 0; i < n; i++) {
-            inputGrads[i] = new DnnlTensor[nodes.get(i).inputs().size()];
-            gradientSums.add(new ArrayList<>());
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            Node node = nodes.get(i);
-            List<int[]> readers = new ArrayList<>();
-            for (LayerId c : graph.consumers(node.id())) {
-                int ci = index.get(c);
-                List<LayerId> ins = nodes.get(ci).inputs();
-                for (int slot = 0; slot < ins.size(); slot++) {
-                    if (ins.get(slot).equals(node.id())) {
-                        readers.add(new int[] {ci, slot});
-                    }
-                }
-            }
-            long[] dims = activations[i].dims();
-            if (readers.size() == 1) {
-                int ci = readers.get(0)[0];
-                if (nodes.get(ci).spec() instanceof LayerSpec.Add) {
-                    gradients[i] = gradients[ci];
-                } else {
-                    gradients[i] = arena.tensor(d, "g:" + node.id(), dims, layout[i], capacityLayout[i]);
-                    inputGrads[ci][readers.get(0)[1]] = gradients[i];
-                }
-            } else {
-                gradients[i] = arena.tensor(d, "g:" + node.id(), dims, layout[i], capacityLayout[i]);
-                int k = 0;
-                for (int[] r : readers) {
-                    DnnlTensor contribution;
-                    if (nodes.get(r[0]).spec() instanceof LayerSpec.Add) {
-                        contribution = gradients[r[0]];
-                    } else {
-                        contribution = arena.tensor(d, "s" + k++ + ":" + node.id(), dims, layout[i], capacityLayout[i]);
-                        inputGrads[r[0]][r[1]] = contribution;
-                    }
-                    gradientSums.get(i).add(contribution);
-                }
-            }
+            gradients[i] = routing.gradient(i);
+            gradientSums.add(routing.sums(i));
         }
         kernels = new LayerKernel[n];
         for (int i = 1; i < n; i++) {
@@ -150,7 +132,8 @@ final class DnnlPlan implements ExecutionPlan {
                 ins[s] = activations[index.get(node.inputs().get(s))];
             }
             boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
-            kernels[i] = kernel(node, params, ins, inputGrads[i], activations[i], gradients[i], !readsOnlyInput);
+            kernels[i] = kernel(node, params, ins, routing.inputGradients(i).toArray(new DnnlTensor[0]), activations[i],
+                    gradients[i], !readsOnlyInput);
         }
         input = rowMajor(activations[0]);
         output = rowMajor(activations[n - 1]);

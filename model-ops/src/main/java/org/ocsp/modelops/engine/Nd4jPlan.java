@@ -47,54 +47,28 @@ final class Nd4jPlan implements ExecutionPlan {
                 activations[i] = arena.activation(node.id(), batch);
             }
         }
-        // Gradient buffers, planned from the output backwards. Pass-through layers (add,
-        // flatten) hand their own output gradient to their inputs; an activation read by
-        // several layers gets one buffer per reader and their sum.
+        GradientRouting<INDArray> routing = new GradientRouting<>(graph, Nd4jPlan::isPassThrough,
+                new GradientRouting.Buffers<>() {
+                    @Override
+                    public INDArray own(int node) {
+                        return arena.gradient(nodes.get(node).id(), batch);
+                    }
+
+                    @Override
+                    public INDArray contribution(int node, int k) {
+                        return arena.scratch(nodes.get(node).id(), k, batch);
+                    }
+
+                    @Override
+                    public INDArray alias(INDArray readerGradient, int node) {
+                        return readerGradient.reshape(activations[node].shape());
+                    }
+                });
         gradients = new INDArray[n];
-        INDArray[][] inputGrads = new INDArray[n][];
-        for (int i = 0; i < n; i++) {
-            inputGrads[i] = new INDArray[nodes.get(i).inputs().size()];
-        }
         gradientSums = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            gradientSums.add(new ArrayList<>());
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            Node node = nodes.get(i);
-            List<int[]> readers = new ArrayList<>();
-            for (LayerId c : graph.consumers(node.id())) {
-                int ci = index.get(c);
-                List<LayerId> ins = nodes.get(ci).inputs();
-                for (int slot = 0; slot < ins.size(); slot++) {
-                    if (ins.get(slot).equals(node.id())) {
-                        readers.add(new int[] {ci, slot});
-                    }
-                }
-            }
-            long[] shape = activations[i].shape();
-            if (readers.size() == 1) {
-                int ci = readers.get(0)[0];
-                int slot = readers.get(0)[1];
-                if (isPassThrough(nodes.get(ci).spec())) {
-                    gradients[i] = gradients[ci].reshape(shape);
-                } else {
-                    gradients[i] = arena.gradient(node.id(), batch);
-                    inputGrads[ci][slot] = gradients[i];
-                }
-            } else {
-                gradients[i] = arena.gradient(node.id(), batch);
-                int k = 0;
-                for (int[] r : readers) {
-                    INDArray contribution;
-                    if (isPassThrough(nodes.get(r[0]).spec())) {
-                        contribution = gradients[r[0]].reshape(shape);
-                    } else {
-                        contribution = arena.scratch(node.id(), k++, batch);
-                        inputGrads[r[0]][r[1]] = contribution;
-                    }
-                    gradientSums.get(i).add(contribution);
-                }
-            }
+            gradients[i] = routing.gradient(i);
+            gradientSums.add(routing.sums(i));
         }
         kernels = new LayerKernel[n];
         for (int i = 1; i < n; i++) {
@@ -104,7 +78,8 @@ final class Nd4jPlan implements ExecutionPlan {
                 ins[s] = activations[index.get(node.inputs().get(s))];
             }
             boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
-            KernelArgs args = new KernelArgs(ins, inputGrads[i], activations[i], gradients[i], !readsOnlyInput);
+            KernelArgs args = new KernelArgs(ins, routing.inputGradients(i).toArray(new INDArray[0]), activations[i],
+                    gradients[i], !readsOnlyInput);
             kernels[i] = KernelFactory.create(node, params, args, arena::workspace);
         }
     }
