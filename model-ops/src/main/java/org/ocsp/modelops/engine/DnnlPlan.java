@@ -9,7 +9,6 @@ import org.bytedeco.dnnl.reorder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ocsp.modelops.graph.LayerId;
@@ -35,12 +34,12 @@ final class DnnlPlan implements ExecutionPlan {
     private final LayerKernel[] kernels;
     private final DnnlTensor[] activations;
     private final DnnlTensor[] gradients;
-    private final List<List<DnnlTensor>> gradientSums = new ArrayList<>();
+    private final List<List<INDArray>> gradientSums = new ArrayList<>();
     private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     private final INDArray input;
     private final INDArray output;
     private final INDArray outputGradient;
-    private LayerTimings timings;
+    private final KernelSequence sequence;
 
     private final memory.format_tag activationLayout;
 
@@ -122,7 +121,7 @@ final class DnnlPlan implements ExecutionPlan {
         gradients = new DnnlTensor[n];
         for (int i = 0; i < n; i++) {
             gradients[i] = routing.gradient(i);
-            gradientSums.add(routing.sums(i));
+            gradientSums.add(routing.sums(i).stream().map(DnnlTensor::buffer).toList());
         }
         kernels = new LayerKernel[n];
         for (int i = 1; i < n; i++) {
@@ -135,6 +134,7 @@ final class DnnlPlan implements ExecutionPlan {
             kernels[i] = kernel(node, params, ins, routing.inputGradients(i).toArray(new DnnlTensor[0]), activations[i],
                     gradients[i], !readsOnlyInput);
         }
+        sequence = new KernelSequence(nodes, kernels, this::applyChannelMask, this::sumGradient);
         input = rowMajor(activations[0]);
         output = rowMajor(activations[n - 1]);
         outputGradient = rowMajor(gradients[n - 1]);
@@ -269,26 +269,17 @@ final class DnnlPlan implements ExecutionPlan {
 
     @Override
     public void setTimings(LayerTimings t) {
-        if (t != null) {
-            t.bind(nodes);
-        }
-        this.timings = t;
+        sequence.setTimings(t);
     }
 
     @Override
     public void forward(boolean training) {
-        LayerTimings t = timings;
-        for (int i = 1; i < kernels.length; i++) {
-            if (t == null) {
-                kernels[i].forward(training);
-            } else {
-                long t0 = System.nanoTime();
-                kernels[i].forward(training);
-                t.addForward(i, System.nanoTime() - t0);
-            }
-            if (!channelMasks.isEmpty() && channelMasks.containsKey(nodes.get(i).id())) {
-                applyMask(activations[i], channelMasks.get(nodes.get(i).id()));
-            }
+        sequence.forward(training);
+    }
+
+    private void applyChannelMask(int i) {
+        if (!channelMasks.isEmpty() && channelMasks.containsKey(nodes.get(i).id())) {
+            applyMask(activations[i], channelMasks.get(nodes.get(i).id()));
         }
     }
 
@@ -302,21 +293,12 @@ final class DnnlPlan implements ExecutionPlan {
 
     @Override
     public void backward() {
-        LayerTimings t = timings;
-        for (int i = kernels.length - 1; i >= 1; i--) {
-            long t0 = t == null ? 0 : System.nanoTime();
-            List<DnnlTensor> sums = gradientSums.get(i);
-            if (!sums.isEmpty()) {
-                INDArray g = gradients[i].buffer();
-                Nd4j.exec(new AddOp(sums.get(0).buffer(), sums.get(1).buffer(), g));
-                for (int k = 2; k < sums.size(); k++) {
-                    g.addi(sums.get(k).buffer());
-                }
-            }
-            kernels[i].backward();
-            if (t != null) {
-                t.addBackward(i, System.nanoTime() - t0);
-            }
+        sequence.backward();
+    }
+
+    private void sumGradient(int i) {
+        if (!gradientSums.get(i).isEmpty()) {
+            GradientRouting.sumInto(gradientSums.get(i), gradients[i].buffer());
         }
     }
 

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.ocsp.modelops.graph.LayerId;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
@@ -92,6 +95,14 @@ final class GradientRouting<T> {
     /** Where node {@code i}'s backward writes the gradient of each of its inputs. */
     List<T> inputGradients(int i) {
         return inputGradients.get(i);
+    }
+
+    /** Writes the element-wise sum of the contributions (at least two) into {@code gradient}. */
+    static void sumInto(List<INDArray> contributions, INDArray gradient) {
+        Nd4j.exec(new AddOp(contributions.get(0), contributions.get(1), gradient));
+        for (int k = 2; k < contributions.size(); k++) {
+            gradient.addi(contributions.get(k));
+        }
     }
 
     /** The contributions summed into node {@code i}'s gradient before its backward; empty for one reader. */

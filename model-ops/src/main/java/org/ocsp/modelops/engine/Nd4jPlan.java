@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ocsp.modelops.graph.LayerId;
@@ -28,7 +27,7 @@ final class Nd4jPlan implements ExecutionPlan {
     private final List<List<INDArray>> gradientSums;
     private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     private final int batch;
-    private LayerTimings timings;
+    private final KernelSequence sequence;
 
     Nd4jPlan(NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
         this.batch = batch;
@@ -82,6 +81,7 @@ final class Nd4jPlan implements ExecutionPlan {
                     gradients[i], !readsOnlyInput);
             kernels[i] = KernelFactory.create(node, params, args, arena::workspace);
         }
+        sequence = new KernelSequence(nodes, kernels, this::applyChannelMask, this::sumGradient);
     }
 
     private static boolean isPassThrough(LayerSpec s) {
@@ -129,51 +129,33 @@ final class Nd4jPlan implements ExecutionPlan {
         channelMasks.clear();
     }
 
-    /** Reports per-layer times into {@code t} from now on; null switches timing off. */
     @Override
     public void setTimings(LayerTimings t) {
-        if (t != null) {
-            t.bind(nodes);
-        }
-        this.timings = t;
+        sequence.setTimings(t);
     }
 
     @Override
     public void forward(boolean training) {
-        LayerTimings t = timings;
-        for (int i = 1; i < kernels.length; i++) {
-            if (t == null) {
-                kernels[i].forward(training);
-            } else {
-                long t0 = System.nanoTime();
-                kernels[i].forward(training);
-                t.addForward(i, System.nanoTime() - t0);
-            }
-            if (!channelMasks.isEmpty()) {
-                INDArray m = channelMasks.get(nodes.get(i).id());
-                if (m != null) {
-                    Nd4j.exec(new BroadcastMulOp(activations[i], m, activations[i], 1));
-                }
-            }
-        }
+        sequence.forward(training);
     }
 
     @Override
     public void backward() {
-        LayerTimings t = timings;
-        for (int i = kernels.length - 1; i >= 1; i--) {
-            long t0 = t == null ? 0 : System.nanoTime();
-            List<INDArray> sums = gradientSums.get(i);
-            if (!sums.isEmpty()) {
-                Nd4j.exec(new AddOp(sums.get(0), sums.get(1), gradients[i]));
-                for (int k = 2; k < sums.size(); k++) {
-                    gradients[i].addi(sums.get(k));
-                }
+        sequence.backward();
+    }
+
+    private void applyChannelMask(int i) {
+        if (!channelMasks.isEmpty()) {
+            INDArray m = channelMasks.get(nodes.get(i).id());
+            if (m != null) {
+                Nd4j.exec(new BroadcastMulOp(activations[i], m, activations[i], 1));
             }
-            kernels[i].backward();
-            if (t != null) {
-                t.addBackward(i, System.nanoTime() - t0);
-            }
+        }
+    }
+
+    private void sumGradient(int i) {
+        if (!gradientSums.get(i).isEmpty()) {
+            GradientRouting.sumInto(gradientSums.get(i), gradients[i]);
         }
     }
 
