@@ -76,6 +76,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--check-steps", description = "Cross-check steps, 0 to skip (default: ${DEFAULT-VALUE}).")
     int checkSteps = 20;
 
+    @Option(names = "--float64-reference", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also run the cross-check's steps in PyTorch float64 and print both float32 trajectories' "
+                    + "distance from it: PyTorch's own rounding noise next to model-ops'. Costs minutes for ResNet-56 "
+                    + "(no oneDNN in float64) (default: ${DEFAULT-VALUE}).")
+    boolean float64Reference = true;
+
     @Option(names = "--prune", description = "FLOPs cut for the dense vs pruned comparison, 0 to skip (default: ${DEFAULT-VALUE}).")
     double prune = 0.5;
 
@@ -151,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (checkSteps > 0 && withPytorch) {
                 CrossCheck.Result r = CrossCheck.run(graph, arch, batch, checkSteps, lr, seed, py,
-                        workDir.resolve(arch), out);
+                        workDir.resolve(arch), float64Reference, out);
                 if (!r.ok()) {
                     mismatches.add(arch);
                 }

@@ -47,8 +47,16 @@ record PythonReference(Path python, Path script, int threads) {
 
     /** Runs the check mode; returns PyTorch's per-step losses. */
     List<Double> check(String arch, double lr, Path dir, Path out) throws IOException, InterruptedException {
-        List<String> args = List.of("--mode", "check", "--arch", arch, "--lr", Double.toString(lr),
-                "--dir", dir.toString(), "--out", out.toString());
+        return check(arch, lr, dir, out, false);
+    }
+
+    /** The check mode, in float64 when {@code float64} (the reference for float32 rounding noise). */
+    List<Double> check(String arch, double lr, Path dir, Path out, boolean float64) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--mode", "check", "--arch", arch, "--lr", Double.toString(lr),
+                "--dir", dir.toString(), "--out", out.toString()));
+        if (float64) {
+            args.add("--double");
+        }
         Process p = builder(args).start();
         String all;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
