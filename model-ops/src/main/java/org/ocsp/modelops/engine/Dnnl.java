@@ -1,5 +1,6 @@
 package org.ocsp.modelops.engine;
 
+import java.util.List;
 import java.util.Optional;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;
@@ -88,9 +89,9 @@ final class Dnnl {
      * block, so a pruned network with, say, 5 channels in a group would fall back to its reference
      * kernel (100x slower, measured); channels-last has optimised kernels for any channel count.
      */
-    java.util.List<memory.format_tag> activationLayouts() {
-        return blocked == memory.format_tag.nchw ? java.util.List.of(memory.format_tag.nhwc)
-                : java.util.List.of(blocked, memory.format_tag.nhwc);
+    List<memory.format_tag> activationLayouts() {
+        return blocked == memory.format_tag.nchw ? List.of(memory.format_tag.nhwc)
+                : List.of(blocked, memory.format_tag.nhwc);
     }
 
     static memory.desc layout(long[] dims, memory.format_tag tag) {

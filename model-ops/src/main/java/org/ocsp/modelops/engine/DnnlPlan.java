@@ -15,6 +15,8 @@ import org.ocsp.modelops.graph.LayerId;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.graph.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The float32 CPU engine: every layer a oneDNN primitive built once for this batch size and
@@ -27,7 +29,7 @@ import org.ocsp.modelops.graph.Node;
  * element-wise add over the raw buffers, valid because the readers' buffers share one layout).
  */
 final class DnnlPlan implements ExecutionPlan {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnnlPlan.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DnnlPlan.class);
     private final Dnnl d;
     private final int batch;
     private final List<Node> nodes;
@@ -165,7 +167,7 @@ final class DnnlPlan implements ExecutionPlan {
         } else if (s instanceof LayerSpec.BatchNorm b) {
             return new DnnlBatchNorm(d, b, p, node.id(), x, gx, y, gy);
         } else if (s instanceof LayerSpec.Relu) {
-            return new DnnlRelu(d, x, gx, y, gy);
+            return DnnlRelu.create(d, x, gx, y, gy);
         } else if (s instanceof LayerSpec.MaxPool m) {
             return DnnlPool.max(d, m.kernel(), m.stride(), m.padding(), x, gx, y, gy);
         } else if (s instanceof LayerSpec.AvgPool m) {

@@ -9,7 +9,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
-import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.global.dnnl;
 
 /**
@@ -17,16 +16,12 @@ import org.bytedeco.dnnl.global.dnnl;
  * workspace of the last training forward for its backward. Average pooling counts padding in the
  * divisor, like PyTorch's default.
  */
-final class DnnlPool implements LayerKernel {
-    private final Dnnl d;
-    private final primitive forward;
-    private final primitive backward;
-    private final IntMemoryMap forwardArgs = new IntMemoryMap();
-    private final IntMemoryMap backwardArgs = new IntMemoryMap();
+final class DnnlPool {
+    private DnnlPool() {
+    }
 
-    private DnnlPool(Dnnl d, dnnl.algorithm alg, long kernelH, long kernelW, long stride, long pad,
-                     DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
-        this.d = d;
+    private static LayerKernel create(Dnnl d, dnnl.algorithm alg, long kernelH, long kernelW, long stride, long pad,
+                                      DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
         long[] strides = {stride, stride};
         long[] kernel = {kernelH, kernelW};
         long[] padding = {pad, pad};
@@ -34,10 +29,10 @@ final class DnnlPool implements LayerKernel {
                 dnnl.prop_kind.forward_training, alg, x.desc(), y.desc(), strides, kernel, padding, padding), d.engine);
         pooling_backward.primitive_desc bpd = new pooling_backward.primitive_desc(new pooling_backward.desc(
                 alg, gx.desc(), gy.desc(), strides, kernel, padding, padding), d.engine, fpd);
-        forward = new pooling_forward(fpd);
-        backward = new pooling_backward(bpd);
+        IntMemoryMap forwardArgs = new IntMemoryMap();
         forwardArgs.put(DNNL_ARG_SRC, x.mem());
         forwardArgs.put(DNNL_ARG_DST, y.mem());
+        IntMemoryMap backwardArgs = new IntMemoryMap();
         backwardArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
         backwardArgs.put(DNNL_ARG_DIFF_SRC, gx.mem());
         if (fpd.workspace_desc().get_size() > 0) {
@@ -45,28 +40,19 @@ final class DnnlPool implements LayerKernel {
             forwardArgs.put(DNNL_ARG_WORKSPACE, workspace);
             backwardArgs.put(DNNL_ARG_WORKSPACE, workspace);
         }
+        return new PrimitiveKernel(d, new pooling_forward(fpd), forwardArgs, new pooling_backward(bpd), backwardArgs);
     }
 
-    static DnnlPool max(Dnnl d, int kernel, int stride, int pad, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
-        return new DnnlPool(d, dnnl.algorithm.pooling_max, kernel, kernel, stride, pad, x, gx, y, gy);
+    static LayerKernel max(Dnnl d, int kernel, int stride, int pad, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
+        return create(d, dnnl.algorithm.pooling_max, kernel, kernel, stride, pad, x, gx, y, gy);
     }
 
-    static DnnlPool avg(Dnnl d, int kernel, int stride, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
-        return new DnnlPool(d, dnnl.algorithm.pooling_avg_include_padding, kernel, kernel, stride, 0, x, gx, y, gy);
+    static LayerKernel avg(Dnnl d, int kernel, int stride, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
+        return create(d, dnnl.algorithm.pooling_avg_include_padding, kernel, kernel, stride, 0, x, gx, y, gy);
     }
 
-    static DnnlPool global(Dnnl d, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
+    static LayerKernel global(Dnnl d, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
         long[] s = x.dims();
-        return new DnnlPool(d, dnnl.algorithm.pooling_avg_include_padding, s[2], s[3], 1, 0, x, gx, y, gy);
-    }
-
-    @Override
-    public void forward(boolean training) {
-        forward.execute(d.stream, forwardArgs);
-    }
-
-    @Override
-    public void backward() {
-        backward.execute(d.stream, backwardArgs);
+        return create(d, dnnl.algorithm.pooling_avg_include_padding, s[2], s[3], 1, 0, x, gx, y, gy);
     }
 }

@@ -8,40 +8,26 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
-import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.global.dnnl;
 
 /** ReLU as oneDNN eltwise primitives, in whatever layout its input has. */
-final class DnnlRelu implements LayerKernel {
-    private final Dnnl d;
-    private final primitive forward;
-    private final primitive backward;
-    private final IntMemoryMap forwardArgs = new IntMemoryMap();
-    private final IntMemoryMap backwardArgs = new IntMemoryMap();
+final class DnnlRelu {
+    private DnnlRelu() {
+    }
 
-    DnnlRelu(Dnnl d, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
-        this.d = d;
+    static LayerKernel create(Dnnl d, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
         eltwise_forward.primitive_desc fpd = new eltwise_forward.primitive_desc(
                 new eltwise_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.eltwise_relu, x.desc(), 0f, 0f),
                 d.engine);
         eltwise_backward.primitive_desc bpd = new eltwise_backward.primitive_desc(
                 new eltwise_backward.desc(dnnl.algorithm.eltwise_relu, gy.desc(), x.desc(), 0f, 0f), d.engine, fpd);
-        forward = new eltwise_forward(fpd);
-        backward = new eltwise_backward(bpd);
+        IntMemoryMap forwardArgs = new IntMemoryMap();
         forwardArgs.put(DNNL_ARG_SRC, x.mem());
         forwardArgs.put(DNNL_ARG_DST, y.mem());
+        IntMemoryMap backwardArgs = new IntMemoryMap();
         backwardArgs.put(DNNL_ARG_SRC, x.mem());
         backwardArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
         backwardArgs.put(DNNL_ARG_DIFF_SRC, gx.mem());
-    }
-
-    @Override
-    public void forward(boolean training) {
-        forward.execute(d.stream, forwardArgs);
-    }
-
-    @Override
-    public void backward() {
-        backward.execute(d.stream, backwardArgs);
+        return new PrimitiveKernel(d, new eltwise_forward(fpd), forwardArgs, new eltwise_backward(bpd), backwardArgs);
     }
 }
