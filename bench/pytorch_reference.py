@@ -18,6 +18,8 @@ Modes
           object with per-window images/s.
   serve   the same, driven over stdin by the Java bench so both frameworks alternate windows in
           one invocation: reads lines `warmup K` / `window K` / `quit`, answers one JSON line each.
+          With --weights DIR (a weights/ directory model-ops wrote for a pruned network), every
+          conv, BN and linear layer takes the exported shape and values: the same pruned network.
   check   loads model-ops' exported weights and batches (--dir, format below), trains the same
           batches, prints per-step losses as JSON and writes its tensors after the first and
           the last step to --out/step1 and --out/final.
@@ -155,6 +157,31 @@ def write_dir(path, tensors):
                    "tensors": entries}, f)
 
 
+def resize_to(model, weights):
+    """Rebuilds every conv, batch norm and linear layer whose exported weight has another shape
+    (a model that model-ops pruned), then loads the exported tensors."""
+    for name, m in list(model.named_modules()):
+        key = name + ".weight"
+        if key not in weights or tuple(m.weight.shape) == tuple(weights[key].shape):
+            continue
+        shape = tuple(weights[key].shape)
+        if isinstance(m, nn.Conv2d):
+            new = nn.Conv2d(shape[1] * m.groups, shape[0], m.kernel_size, m.stride, m.padding,
+                            bias=m.bias is not None, groups=m.groups)
+        elif isinstance(m, nn.BatchNorm2d):
+            new = nn.BatchNorm2d(shape[0], eps=m.eps, momentum=m.momentum)
+        elif isinstance(m, nn.Linear):
+            new = nn.Linear(shape[1], shape[0], bias=m.bias is not None)
+        else:
+            raise SystemExit("cannot resize %s (%s) to %s" % (name, type(m).__name__, shape))
+        parent, _, child = name.rpartition(".")
+        setattr(model.get_submodule(parent) if parent else model, child, new)
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    missing = [k for k in missing if not k.endswith("num_batches_tracked")]
+    if missing or unexpected:
+        raise SystemExit("weight names differ: missing %s, unexpected %s" % (missing, unexpected))
+
+
 # ---------------------------------------------------------------- training
 def make_optimizer(model, lr):
     return torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
@@ -169,11 +196,13 @@ def step(model, opt, loss_fn, x, y):
 
 
 class SpeedRunner:
-    def __init__(self, arch, batch, lr, seed):
+    def __init__(self, arch, batch, lr, seed, weights=None):
         torch.manual_seed(seed)
         build, shape = ARCHS[arch]
         self.model = build()
         init_like_model_ops(self.model)
+        if weights:
+            resize_to(self.model, read_dir(weights)[1])
         self.model.train()
         self.opt = make_optimizer(self.model, lr)
         self.loss_fn = nn.CrossEntropyLoss()
@@ -194,7 +223,7 @@ class SpeedRunner:
 
 
 def mode_speed(a):
-    r = SpeedRunner(a.arch, a.batch, a.lr, a.seed)
+    r = SpeedRunner(a.arch, a.batch, a.lr, a.seed, a.weights)
     r.run(a.warmup)
     windows = [r.run(a.steps)["images_per_s"] for _ in range(a.windows)]
     s = sorted(windows)
@@ -204,8 +233,9 @@ def mode_speed(a):
 
 
 def mode_serve(a):
-    r = SpeedRunner(a.arch, a.batch, a.lr, a.seed)
-    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+    r = SpeedRunner(a.arch, a.batch, a.lr, a.seed, a.weights)
+    params = sum(p.numel() for p in r.model.parameters())
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "params": params,
                       "mkldnn": torch.backends.mkldnn.is_available()}), flush=True)
     for line in sys.stdin:
         parts = line.split()
@@ -266,6 +296,8 @@ def main():
     p.add_argument("--windows", type=int, default=5)
     p.add_argument("--dir", help="check mode: directory with weights/ and batches/ from model-ops")
     p.add_argument("--out", help="check mode: write the trained tensors here")
+    p.add_argument("--weights", help="speed and serve modes: a weights/ directory from model-ops; layers take its "
+                                     "shapes (a pruned model) and values")
     p.add_argument("--double", action="store_true", help="check mode: compute in float64 (a reference for float32 noise)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)

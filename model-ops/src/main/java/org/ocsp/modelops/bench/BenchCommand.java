@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "SGEMM peak (ND4J gemm, best of 1024^3 x5 and 2048^3 x3): %.1f GFLOP/s%n", peak);
         PythonReference py = new PythonReference(python, script, threads);
         List<Row> rows = new ArrayList<>();
-        Map<String, double[]> pruned = new LinkedHashMap<>();
+        List<PrunedRow> pruned = new ArrayList<>();
         List<String> mismatches = new ArrayList<>();
         for (String arch : archs) {
             NetworkGraph graph = Architectures.byName(arch, 10);
@@ -152,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 rows.addAll(timeSideBySide(arch, ours, py, steps, gflopPerImage));
                 if (prune > 0) {
-                    pruned.put(arch, densePruned(graph, ours, steps));
+                    pruned.add(densePruned(arch, graph, ours, py, steps));
                 }
             }
             if (checkSteps > 0 && withPytorch) {
@@ -179,11 +178,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!pruned.isEmpty()) {
             out.println();
-            out.printf(Locale.ROOT, "## Dense vs pruned (model-ops, %.0f%% FLOPs cut, L2 group saliency)%n", 100 * prune);
-            out.println("| arch | dense img/s | pruned img/s | speed-up | FLOPs ratio dense/pruned |");
-            out.println("|---|---:|---:|---:|---:|");
-            pruned.forEach((a, v) -> out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2fx | %.2fx |%n", a, v[0], v[1], v[1] / v[0],
-                    v[2]));
+            out.printf(Locale.ROOT, "## Dense vs pruned (%.0f%% FLOPs cut, L2 group saliency; PyTorch trains the same "
+                    + "pruned shapes)%n", 100 * prune);
+            out.println("| arch | FLOPs ratio dense/pruned | model-ops dense img/s | pruned img/s | speed-up "
+                    + "| PyTorch dense img/s | pruned img/s | speed-up |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            pruned.forEach(r -> out.println(r.line()));
         }
         if (!mismatches.isEmpty()) {
             out.println("MISMATCH in the cross-check of " + mismatches + ": see above");
@@ -232,8 +232,12 @@ public final class BenchCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** Median images/s of the dense and the pruned network (alternating windows) and the FLOPs ratio. */
-    private double[] densePruned(NetworkGraph graph, BenchTrainer dense, int steps) {
+    /**
+     * Median images/s of the dense and the pruned network in model-ops and, when PyTorch runs, in
+     * PyTorch on the same pruned shapes (alternating windows), and the FLOPs ratio.
+     */
+    private PrunedRow densePruned(String arch, NetworkGraph graph, BenchTrainer dense, PythonReference py, int steps)
+            throws IOException {
         List<ChannelGroup> groups = ChannelGroups.derive(graph);
         SubnetworkSelector selector = new SubnetworkSelector(graph, groups, g -> CostModel.of(g).flops(), PruningLimit.reference());
         Selection s = selector.select(new L2GroupSaliency().scores(groups, dense.params()), prune);
@@ -241,17 +245,60 @@ public final class BenchCommand implements Callable<Integer> {
         double flopsRatio = (double) CostModel.of(graph).flops() / CostModel.of(p.graph()).flops();
         out.printf(Locale.ROOT, "pruned: %.1f%% FLOPs cut (%.1f -> %.1f MMAC), %d channels removed%n", 100 * s.reduction(),
                 CostModel.of(graph).flops() / 1e6, CostModel.of(p.graph()).flops() / 1e6, s.prunedChannels());
-        List<Double> d = new ArrayList<>();
-        List<Double> q = new ArrayList<>();
-        try (BenchTrainer small = BenchTrainer.of(p.graph(), p.params(), batch, seed, lr)) {
+        Path weights = workDir.resolve(arch + "-pruned").resolve("weights");
+        TensorDir.Writer w = TensorDir.writer(weights);
+        TensorDir.exportParameters(p.params(), w);
+        w.finish();
+        Series ours = new Series();
+        Series theirs = new Series();
+        try (BenchTrainer small = BenchTrainer.of(p.graph(), p.params(), batch, seed, lr);
+             PythonReference.Server torchDense = withPytorch ? py.serve(arch, batch, lr) : null;
+             PythonReference.Server torchPruned = withPytorch ? py.serve(arch, batch, lr, weights) : null) {
             small.run(warmup);
+            if (profileSteps > 0) {
+                Profile.print(arch + " pruned", small, profileSteps, out);
+            }
+            if (withPytorch) {
+                torchDense.window("warmup", warmup);
+                torchPruned.window("warmup", warmup);
+            }
             int prunedSteps = (int) Math.max(1, Math.round(steps * flopsRatio));
-            for (int w = 0; w < windows; w++) {
-                d.add(steps * batch / dense.run(steps));
-                q.add(prunedSteps * batch / small.run(prunedSteps));
-                out.printf(Locale.ROOT, "window %d: dense %.1f img/s, pruned %.1f img/s%n", w + 1, d.get(w), q.get(w));
+            for (int i = 0; i < windows; i++) {
+                ours.dense.add(steps * batch / dense.run(steps));
+                ours.pruned.add(prunedSteps * batch / small.run(prunedSteps));
+                String line = String.format(Locale.ROOT, "window %d: model-ops dense %.1f img/s, pruned %.1f img/s", i + 1,
+                        ours.dense.get(i), ours.pruned.get(i));
+                if (withPytorch) {
+                    theirs.dense.add(torchDense.window("window", steps));
+                    theirs.pruned.add(torchPruned.window("window", prunedSteps));
+                    line += String.format(Locale.ROOT, "; pytorch dense %.1f img/s, pruned %.1f img/s", theirs.dense.get(i),
+                            theirs.pruned.get(i));
+                }
+                out.println(line);
             }
         }
-        return new double[] {new WindowStats(d).median(), new WindowStats(q).median(), flopsRatio};
+        return new PrunedRow(arch, flopsRatio, ours, withPytorch ? theirs : null);
+    }
+
+    /** Images/s per window of a dense network and its pruned version. */
+    static final class Series {
+        final List<Double> dense = new ArrayList<>();
+        final List<Double> pruned = new ArrayList<>();
+
+        double speedUp() {
+            return new WindowStats(pruned).median() / new WindowStats(dense).median();
+        }
+
+        String cells() {
+            return String.format(Locale.ROOT, "%.1f | %.1f | %.2fx", new WindowStats(dense).median(),
+                    new WindowStats(pruned).median(), speedUp());
+        }
+    }
+
+    record PrunedRow(String arch, double flopsRatio, Series ours, Series pytorch) {
+        String line() {
+            return String.format(Locale.ROOT, "| %s | %.2fx | %s | %s |", arch, flopsRatio, ours.cells(),
+                    pytorch == null ? " | | " : pytorch.cells());
+        }
     }
 }

@@ -41,7 +41,16 @@ record PythonReference(Path python, Path script, int threads) {
     }
 
     Server serve(String arch, int batch, double lr) throws IOException {
-        List<String> args = List.of("--mode", "serve", "--arch", arch, "--batch", Integer.toString(batch), "--lr", Double.toString(lr));
+        return serve(arch, batch, lr, null);
+    }
+
+    /** Serves the network exported to {@code weights} (a pruned one: its layers take the exported shapes). */
+    Server serve(String arch, int batch, double lr, Path weights) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--mode", "serve", "--arch", arch, "--batch", Integer.toString(batch),
+                "--lr", Double.toString(lr)));
+        if (weights != null) {
+            args.addAll(List.of("--weights", weights.toString()));
+        }
         return new Server(builder(args).start(), commandLine(args));
     }
 

@@ -10,6 +10,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
@@ -27,6 +28,11 @@ import org.ocsp.modelops.graph.LayerSpec;
  * updated on the host like PyTorch: momentum, unbiased variance), running statistics in
  * evaluation. Gamma, beta and their gradients are read and written in place in the parameter
  * store.
+ *
+ * <p>With {@link #fusedWithRelu()} the layer also applies the ReLU that is its only reader
+ * ({@code fuse_norm_relu}): {@code y} and {@code gy} are then the ReLU's output and its gradient,
+ * and the ReLU's mask travels from forward to backward in a oneDNN workspace. That saves a pass
+ * over the activation each way; the un-normalised output is never stored.
  */
 final class DnnlBatchNorm implements LayerKernel {
     private final primitive trainForward;
@@ -46,9 +52,16 @@ final class DnnlBatchNorm implements LayerKernel {
     private final HostVector var;
     private final HostVector runningMean;
     private final HostVector runningVar;
+    private final boolean fusedWithRelu;
 
-    DnnlBatchNorm(Dnnl d, LayerSpec.BatchNorm s, ParameterStore p, LayerId id,
-                  DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
+    /**
+     * A batch norm writing {@code y}; or, given the output and gradient of a ReLU that is its only
+     * reader ({@code reluY}, {@code reluGy}, else null) and if oneDNN has an optimised kernel for
+     * the fused form, the batch norm and that ReLU writing {@code reluY} ({@link #fusedWithRelu()}
+     * says which one was built).
+     */
+    DnnlBatchNorm(Dnnl d, LayerSpec.BatchNorm s, ParameterStore p, LayerId id, DnnlTensor x, DnnlTensor gx,
+                  DnnlTensor y, DnnlTensor gy, DnnlTensor reluY, DnnlTensor reluGy) {
         this.d = d;
         this.channels = s.channels();
         this.momentum = s.momentum();
@@ -57,15 +70,18 @@ final class DnnlBatchNorm implements LayerKernel {
         float eps = (float) s.eps();
         memory.desc vec = Dnnl.plain(new long[] {channels});
         int scaleShift = dnnl.normalization_flags.use_scale.value | dnnl.normalization_flags.use_shift.value;
-        batch_normalization_forward.primitive_desc tpd = new batch_normalization_forward.primitive_desc(
-                new batch_normalization_forward.desc(dnnl.prop_kind.forward_training.value, x.desc(), eps, scaleShift),
-                d.engine);
-        batch_normalization_forward.primitive_desc epd = new batch_normalization_forward.primitive_desc(
-                new batch_normalization_forward.desc(dnnl.prop_kind.forward_inference.value, x.desc(), eps,
-                        scaleShift | dnnl.normalization_flags.use_global_stats.value), d.engine);
-        batch_normalization_backward.primitive_desc bpd = new batch_normalization_backward.primitive_desc(
-                new batch_normalization_backward.desc(dnnl.prop_kind.backward.value, gy.desc(), x.desc(), eps, scaleShift),
-                d.engine, tpd);
+        Descriptors pds = Descriptors.of(d, x, gy, eps, scaleShift | (reluY != null ? FUSE_RELU : 0));
+        if (reluY != null && pds.reference()) {
+            pds = Descriptors.of(d, x, gy, eps, scaleShift);
+        }
+        this.fusedWithRelu = (pds.flags & FUSE_RELU) != 0;
+        if (fusedWithRelu) {
+            y = reluY;
+            gy = reluGy;
+        }
+        batch_normalization_forward.primitive_desc tpd = pds.train;
+        batch_normalization_forward.primitive_desc epd = pds.eval;
+        batch_normalization_backward.primitive_desc bpd = pds.backward;
         trainForward = new batch_normalization_forward(tpd);
         evalForward = new batch_normalization_forward(epd);
         backward = new batch_normalization_backward(bpd);
@@ -105,6 +121,42 @@ final class DnnlBatchNorm implements LayerKernel {
         backwardArgs.put(DNNL_ARG_DIFF_SRC, gx.mem());
         backwardArgs.put(DNNL_ARG_DIFF_SCALE, d.bind(vec, p.gradient(id, TensorKind.GAMMA)));
         backwardArgs.put(DNNL_ARG_DIFF_SHIFT, d.bind(vec, p.gradient(id, TensorKind.BETA)));
+        if (fusedWithRelu) {
+            // The ReLU's mask, written by the training forward and read by the backward.
+            memory workspace = d.allocate(tpd.workspace_desc());
+            trainArgs.put(DNNL_ARG_WORKSPACE, workspace);
+            backwardArgs.put(DNNL_ARG_WORKSPACE, workspace);
+        }
+    }
+
+    private static final int FUSE_RELU = dnnl.normalization_flags.fuse_norm_relu.value;
+
+    /** The three primitive descriptors for one set of flags. */
+    private record Descriptors(int flags, batch_normalization_forward.primitive_desc train,
+                               batch_normalization_forward.primitive_desc eval,
+                               batch_normalization_backward.primitive_desc backward) {
+        static Descriptors of(Dnnl d, DnnlTensor x, DnnlTensor gy, float eps, int flags) {
+            batch_normalization_forward.primitive_desc train = new batch_normalization_forward.primitive_desc(
+                    new batch_normalization_forward.desc(dnnl.prop_kind.forward_training.value, x.desc(), eps, flags),
+                    d.engine);
+            batch_normalization_forward.primitive_desc eval = new batch_normalization_forward.primitive_desc(
+                    new batch_normalization_forward.desc(dnnl.prop_kind.forward_inference.value, x.desc(), eps,
+                            flags | dnnl.normalization_flags.use_global_stats.value), d.engine);
+            batch_normalization_backward.primitive_desc backward = new batch_normalization_backward.primitive_desc(
+                    new batch_normalization_backward.desc(dnnl.prop_kind.backward.value, gy.desc(), x.desc(), eps, flags),
+                    d.engine, train);
+            return new Descriptors(flags, train, eval, backward);
+        }
+
+        boolean reference() {
+            return train.impl_info_str().getString().startsWith("ref")
+                    || backward.impl_info_str().getString().startsWith("ref");
+        }
+    }
+
+    /** True if this layer also applies the ReLU after it (its output is the ReLU's). */
+    boolean fusedWithRelu() {
+        return fusedWithRelu;
     }
 
     private static long count(DnnlTensor t) {

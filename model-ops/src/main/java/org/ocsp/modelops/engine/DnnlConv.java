@@ -9,6 +9,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
+import java.util.List;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -46,6 +47,7 @@ final class DnnlConv implements LayerKernel {
     private final LayoutAdapter diffDst;
     private final LayoutAdapter diffSrc;
     private final boolean reference;
+    private final boolean adapted;
 
     DnnlConv(Dnnl d, LayerSpec.Conv2d s, INDArray w, INDArray b, INDArray gw, INDArray gb,
              DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
@@ -59,20 +61,27 @@ final class DnnlConv implements LayerKernel {
                 new long[] {s.stride(), s.stride()}, new long[] {s.padding(), s.padding()});
         // The network input's gradient is never needed, so its conv may always read it in the
         // layout its kernel prefers (a reorder of a few input channels).
-        convolution_forward.primitive_desc fpd = shape.forward(d, gx == null ? Dnnl.any(x.dims()) : x.desc(), y.desc());
-        if (isReference(fpd.impl_info_str())) {
-            convolution_forward.primitive_desc free = shape.forward(d, Dnnl.any(x.dims()), Dnnl.any(y.dims()));
-            if (!isReference(free.impl_info_str())) {
-                fpd = free;
+        Primitives p = Primitives.of(d, shape, gx == null ? Dnnl.any(x.dims()) : x.desc(), y.desc(), gx != null);
+        // Pruned channel counts: one of the three may have only the reference kernel in the plan's
+        // layout (seen: 11-14 input channels in nChw16c, even in layouts of oneDNN's choosing).
+        // Converting this conv's activations keeps the rest of the plan in its layout.
+        for (memory.format_tag tag : List.of(memory.format_tag.any, memory.format_tag.nhwc)) {
+            if (!p.reference()) {
+                break;
+            }
+            Primitives other = Primitives.of(d, shape, Dnnl.layout(x.dims(), tag), Dnnl.layout(y.dims(), tag), gx != null);
+            if (!other.reference()) {
+                p = other;
             }
         }
-        convolution_backward_weights.primitive_desc wpd = shape.backwardWeights(d, fpd);
-        convolution_backward_data.primitive_desc dpd = gx == null ? null : shape.backwardData(d, fpd);
+        convolution_forward.primitive_desc fpd = p.forward();
+        convolution_backward_weights.primitive_desc wpd = p.weights();
+        convolution_backward_data.primitive_desc dpd = p.data();
         forward = new convolution_forward(fpd);
         backwardWeights = new convolution_backward_weights(wpd);
         backwardData = dpd == null ? null : new convolution_backward_data(dpd);
-        reference = isReference(fpd.impl_info_str()) || isReference(wpd.impl_info_str())
-                || (dpd != null && isReference(dpd.impl_info_str()));
+        reference = p.reference();
+        adapted = !fpd.src_desc().equals(x.desc()) || !fpd.dst_desc().equals(y.desc());
 
         memory userWeights = d.bind(Dnnl.plain(wDims), w);
         weights = LayoutAdapter.into(d, userWeights, fpd.weights_desc());
@@ -101,6 +110,20 @@ final class DnnlConv implements LayerKernel {
             dataArgs.put(DNNL_ARG_DIFF_DST, diffDst.inner());
             dataArgs.put(DNNL_ARG_WEIGHTS, dataWeights.inner());
             dataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc.inner());
+        }
+    }
+
+    /** The three primitive descriptors of one choice of activation layouts. */
+    private record Primitives(convolution_forward.primitive_desc forward, convolution_backward_weights.primitive_desc weights,
+                              convolution_backward_data.primitive_desc data) {
+        static Primitives of(Dnnl d, Shape shape, memory.desc src, memory.desc dst, boolean dataNeeded) {
+            convolution_forward.primitive_desc f = shape.forward(d, src, dst);
+            return new Primitives(f, shape.backwardWeights(d, f), dataNeeded ? shape.backwardData(d, f) : null);
+        }
+
+        boolean reference() {
+            return isReference(forward.impl_info_str()) || isReference(weights.impl_info_str())
+                    || (data != null && isReference(data.impl_info_str()));
         }
     }
 
@@ -136,6 +159,11 @@ final class DnnlConv implements LayerKernel {
     /** True if oneDNN has no optimised kernel for this conv, even in layouts of its choosing. */
     boolean usesReferenceKernel() {
         return reference;
+    }
+
+    /** True if the conv converts its activations to and from layouts of its own. */
+    boolean adaptsLayouts() {
+        return adapted;
     }
 
     @Override

@@ -38,6 +38,8 @@ final class DnnlPlan implements ExecutionPlan {
     private final DnnlTensor[] gradients;
     private final List<List<INDArray>> gradientSums = new ArrayList<>();
     private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
+    /** A batch norm fused with its ReLU has no output of its own: its channel mask goes on the ReLU's. */
+    private final Map<Integer, Integer> maskTargets = new HashMap<>();
     private final INDArray input;
     private final INDArray output;
     private final INDArray outputGradient;
@@ -126,20 +128,57 @@ final class DnnlPlan implements ExecutionPlan {
             gradientSums.add(routing.sums(i).stream().map(DnnlTensor::buffer).toList());
         }
         kernels = new LayerKernel[n];
+        int[] relu = reluReaders(index);
         for (int i = 1; i < n; i++) {
+            if (kernels[i] != null) {
+                continue; // a ReLU that the batch norm before it applies
+            }
             Node node = nodes.get(i);
             DnnlTensor[] ins = new DnnlTensor[node.inputs().size()];
             for (int s = 0; s < ins.length; s++) {
                 ins[s] = activations[index.get(node.inputs().get(s))];
             }
+            DnnlTensor[] inGrads = routing.inputGradients(i).toArray(new DnnlTensor[0]);
+            if (node.spec() instanceof LayerSpec.BatchNorm b && relu[i] > 0) {
+                DnnlBatchNorm bn = new DnnlBatchNorm(d, b, params, node.id(), ins[0], inGrads[0], activations[i],
+                        gradients[i], activations[relu[i]], gradients[relu[i]]);
+                kernels[i] = bn;
+                if (bn.fusedWithRelu()) {
+                    kernels[relu[i]] = LayerKernel.NONE;
+                    maskTargets.put(i, relu[i]);
+                }
+                continue;
+            }
             boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
-            kernels[i] = kernel(node, params, ins, routing.inputGradients(i).toArray(new DnnlTensor[0]), activations[i],
-                    gradients[i], !readsOnlyInput);
+            kernels[i] = kernel(node, params, ins, inGrads, activations[i], gradients[i], !readsOnlyInput);
         }
         sequence = new KernelSequence(nodes, kernels, this::applyChannelMask, this::sumGradient);
         input = rowMajor(activations[0]);
         output = rowMajor(activations[n - 1]);
         outputGradient = rowMajor(gradients[n - 1]);
+    }
+
+    /**
+     * Per node: the index of the ReLU that is a batch norm's only reader (the pair runs as one fused
+     * primitive), else -1.
+     */
+    private int[] reluReaders(Map<LayerId, Integer> index) {
+        int n = nodes.size();
+        int[] readers = new int[n];
+        int[] lastReader = new int[n];
+        for (int j = 1; j < n; j++) {
+            for (LayerId in : nodes.get(j).inputs()) {
+                readers[index.get(in)]++;
+                lastReader[index.get(in)] = j;
+            }
+        }
+        int[] relu = new int[n];
+        for (int i = 0; i < n; i++) {
+            boolean fusable = nodes.get(i).spec() instanceof LayerSpec.BatchNorm && readers[i] == 1
+                    && nodes.get(lastReader[i]).spec() instanceof LayerSpec.Relu;
+            relu[i] = fusable ? lastReader[i] : -1;
+        }
+        return relu;
     }
 
     /** Blocked after a conv and after layers fed by a blocked tensor; row-major for the input and 2-D tensors. */
@@ -165,7 +204,7 @@ final class DnnlPlan implements ExecutionPlan {
                     p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null),
                     x, inputGradientNeeded ? gx : null, y, gy);
         } else if (s instanceof LayerSpec.BatchNorm b) {
-            return new DnnlBatchNorm(d, b, p, node.id(), x, gx, y, gy);
+            return new DnnlBatchNorm(d, b, p, node.id(), x, gx, y, gy, null, null);
         } else if (s instanceof LayerSpec.Relu) {
             return DnnlRelu.create(d, x, gx, y, gy);
         } else if (s instanceof LayerSpec.MaxPool m) {
@@ -191,8 +230,28 @@ final class DnnlPlan implements ExecutionPlan {
         throw new UnsupportedOperationException("No oneDNN kernel for layer '" + node.id() + "' of type " + s.type());
     }
 
+    /** Batch norms that also apply the ReLU after them. */
+    List<LayerId> fusedBatchNorms() {
+        return maskTargets.keySet().stream().sorted().map(i -> nodes.get(i).id()).toList();
+    }
+
+    /** Convs that convert their activations to layouts of their own around each call. */
+    List<LayerId> convsInOwnLayouts() {
+        List<LayerId> own = new ArrayList<>();
+        for (int i = 1; i < kernels.length; i++) {
+            if (kernels[i] instanceof DnnlConv c && c.adaptsLayouts()) {
+                own.add(nodes.get(i).id());
+            }
+        }
+        return own;
+    }
+
+    memory.format_tag activationLayout() {
+        return activationLayout;
+    }
+
     /** Layers whose oneDNN primitives run the reference (unoptimised) implementation. */
-    private List<String> referenceKernels() {
+    List<String> referenceKernels() {
         List<String> slow = new ArrayList<>();
         for (int i = 1; i < kernels.length; i++) {
             if (kernels[i] instanceof DnnlConv c && c.usesReferenceKernel()) {
@@ -242,6 +301,10 @@ final class DnnlPlan implements ExecutionPlan {
     public INDArray activation(LayerId id) {
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).id().equals(id)) {
+                if (maskTargets.containsKey(i)) {
+                    throw new IllegalStateException("Layer " + id + " runs fused with the ReLU after it; its own output "
+                            + "is not stored (ask for " + nodes.get(maskTargets.get(i)).id() + ")");
+                }
                 return toRowMajor(activations[i]);
             }
         }
@@ -281,7 +344,8 @@ final class DnnlPlan implements ExecutionPlan {
 
     private void applyChannelMask(int i) {
         if (!channelMasks.isEmpty() && channelMasks.containsKey(nodes.get(i).id())) {
-            applyMask(activations[i], channelMasks.get(nodes.get(i).id()));
+            // ReLU(x) * m = ReLU(x * m) for a 0/1 mask, so masking the fused output is the same.
+            applyMask(activations[maskTargets.getOrDefault(i, i)], channelMasks.get(nodes.get(i).id()));
         }
     }
 

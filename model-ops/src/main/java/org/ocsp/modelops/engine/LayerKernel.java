@@ -6,6 +6,17 @@ package org.ocsp.modelops.engine;
  * buffers it owns; the plan sums gradients where an activation has several consumers.
  */
 interface LayerKernel {
+    /** A layer whose work another layer's kernel does (a ReLU fused into the batch norm before it). */
+    LayerKernel NONE = new LayerKernel() {
+        @Override
+        public void forward(boolean training) {
+        }
+
+        @Override
+        public void backward() {
+        }
+    };
+
     void forward(boolean training);
 
     void backward();

@@ -41,6 +41,7 @@ class EngineEquivalenceTest {
     static Stream<Arguments> graphs() {
         List<Arguments> all = new ArrayList<>();
         GradientCheckTest.graphs().forEach(all::add);
+        all.add(Arguments.of("pruned-block", DnnlConvLayoutTest.prunedBlock()));
         for (String arch : List.of("fashion-vgg", "resnet20", "mobile-tiny", "mobile-tiny-residual")) {
             all.add(Arguments.of(arch, Architectures.byName(arch, 10)));
         }
