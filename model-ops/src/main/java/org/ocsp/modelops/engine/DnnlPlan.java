@@ -217,15 +217,14 @@ final class DnnlPlan implements ExecutionPlan {
             return new DnnlReorder(d, x, gx, y, gy);
         } else if (s instanceof LayerSpec.Add) {
             return new DnnlAdd(d, in, y);
-        } else if (s instanceof LayerSpec.Linear) {
+        } else if (s instanceof LayerSpec.Linear l) {
             if (x.dims().length != 2) {
                 throw new UnsupportedOperationException("Linear layer '" + node.id() + "' on a rank-" + x.dims().length
                         + " input");
             }
-            KernelArgs args = new KernelArgs(new INDArray[] {rowMajor(x)}, new INDArray[] {rowMajor(gx)}, rowMajor(y),
-                    rowMajor(gy), inputGradientNeeded);
-            return new LinearKernel(p.tensor(node.id(), TensorKind.WEIGHT), p.find(node.id(), TensorKind.BIAS).orElse(null),
-                    p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null), args);
+            return new DnnlLinear(d, l, p.tensor(node.id(), TensorKind.WEIGHT), p.find(node.id(), TensorKind.BIAS).orElse(null),
+                    p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null),
+                    x, inputGradientNeeded ? gx : null, y, gy);
         }
         throw new UnsupportedOperationException("No oneDNN kernel for layer '" + node.id() + "' of type " + s.type());
     }

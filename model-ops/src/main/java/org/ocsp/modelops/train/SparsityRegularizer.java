@@ -66,6 +66,11 @@ public final class SparsityRegularizer implements AutoCloseable {
         selectedCount = count;
     }
 
+    /** The 0/1 vector of penalised entries, aligned with the flat parameters; empty when none is. */
+    java.util.Optional<INDArray> selected() {
+        return selectedCount == 0 ? java.util.Optional.empty() : java.util.Optional.of(selected);
+    }
+
     /** Number of parameter entries currently penalised. */
     public long selectedCount() {
         return selectedCount;

@@ -123,8 +123,7 @@ public final class TrainingSession implements AutoCloseable {
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.compute(logits, labels, n, network.outputGradient(n));
         network.backward(n);
         double lr = schedule.lr(iteration);
-        optimizer.step(lr);
-        regularizer.shrink(lambda, lr);
+        optimizer.step(lr, regularizer, lambda);
         iteration++;
         return new StepResult(r.loss(), r.correct(), n);
     }
