@@ -62,7 +62,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int warmupEpochs = 1;
 
-    @Option(names = "--train-subset", description = "Training images (default: 2048 for fashion-vgg, 256 otherwise).")
+    @Option(names = "--train-subset", description = "Training images (default: 8192 for fashion-vgg, 1024 otherwise).")
     Integer trainSubset;
 
     @Option(names = "--test-subset", description = "Test images (default: 256 for fashion-vgg, 128 otherwise).")
