@@ -9,7 +9,10 @@ import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.global.dnnl;
 
-/** Residual add (binary add, chained for more than two inputs); its gradient passes through. */
+/**
+ * Residual add (binary add, chained for more than two inputs); its gradient passes through. The
+ * plan also sums an activation's gradient contributions from several readers with it.
+ */
 final class DnnlAdd implements LayerKernel {
     private final Dnnl d;
     private final primitive add;

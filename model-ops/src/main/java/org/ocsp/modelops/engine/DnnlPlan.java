@@ -36,7 +36,8 @@ final class DnnlPlan implements ExecutionPlan {
     private final LayerKernel[] kernels;
     private final DnnlTensor[] activations;
     private final DnnlTensor[] gradients;
-    private final List<List<INDArray>> gradientSums = new ArrayList<>();
+    /** Per node with several readers: the oneDNN add of their gradient contributions, else null. */
+    private final DnnlAdd[] gradientSums;
     private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     /** A batch norm fused with its ReLU has no output of its own: its channel mask goes on the ReLU's. */
     private final Map<Integer, Integer> maskTargets = new HashMap<>();
@@ -123,9 +124,11 @@ final class DnnlPlan implements ExecutionPlan {
                     }
                 });
         gradients = new DnnlTensor[n];
+        gradientSums = new DnnlAdd[n];
         for (int i = 0; i < n; i++) {
             gradients[i] = routing.gradient(i);
-            gradientSums.add(routing.sums(i).stream().map(DnnlTensor::buffer).toList());
+            List<DnnlTensor> parts = routing.sums(i);
+            gradientSums[i] = parts.isEmpty() ? null : new DnnlAdd(d, parts.toArray(new DnnlTensor[0]), gradients[i]);
         }
         kernels = new LayerKernel[n];
         int[] relu = reluReaders(index);
@@ -362,8 +365,9 @@ final class DnnlPlan implements ExecutionPlan {
     }
 
     private void sumGradient(int i) {
-        if (!gradientSums.get(i).isEmpty()) {
-            GradientRouting.sumInto(gradientSums.get(i), gradients[i].buffer());
+        if (gradientSums[i] != null) {
+            // A oneDNN add: a libnd4j op here would wake libnd4j's OpenMP team between oneDNN calls.
+            gradientSums[i].forward(true);
         }
     }
 
