@@ -55,6 +55,9 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                 ComputeDevice.cudaBackendLoaded());
         device.apply();
         LOG.info(device.describe());
+        if (device.kind() == ComputeDevice.Kind.CPU) {
+            TrainerThreads.limit(getRuntimeContext());
+        }
         metrics = new TrainerMetrics(getRuntimeContext().getMetricGroup(), device);
         live = new LiveRuns(state, metrics::run);
         codec = EventCodec.create();
