@@ -39,17 +39,16 @@ final class DnnlConv implements LayerKernel {
     private final IntMemoryMap forwardArgs = new IntMemoryMap();
     private final IntMemoryMap dataArgs = new IntMemoryMap();
     private final IntMemoryMap weightArgs = new IntMemoryMap();
-    private final LayoutAdapter weights;
-    private final LayoutAdapter dataWeights;
-    private final LayoutAdapter weightGrad;
+    private final WeightAdapters weights;
     private final LayoutAdapter src;
     private final LayoutAdapter dst;
     private final LayoutAdapter diffDst;
     private final LayoutAdapter diffSrc;
     private final boolean reference;
     private final boolean adapted;
+    private final String implementation;
 
-    DnnlConv(Dnnl d, LayerSpec.Conv2d s, INDArray w, INDArray b, INDArray gw, INDArray gb,
+    DnnlConv(Dnnl d, LayerSpec.Conv2d s, ConvAlgorithm algorithm, INDArray w, INDArray b, INDArray gw, INDArray gb,
              DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
         this.d = d;
         long k = s.kernel();
@@ -57,7 +56,7 @@ final class DnnlConv implements LayerKernel {
         long[] wDims = g == 1
                 ? new long[] {s.outChannels(), s.inChannels(), k, k}
                 : new long[] {g, s.outChannels() / g, s.inChannels() / g, k, k};
-        Shape shape = new Shape(Dnnl.any(wDims), b == null ? null : Dnnl.plain(new long[] {s.outChannels()}),
+        Shape shape = new Shape(algorithm.value(), Dnnl.any(wDims), b == null ? null : Dnnl.plain(new long[] {s.outChannels()}),
                 new long[] {s.stride(), s.stride()}, new long[] {s.padding(), s.padding()});
         // The network input's gradient is never needed, so its conv may always read it in the
         // layout its kernel prefers (a reorder of a few input channels).
@@ -81,34 +80,31 @@ final class DnnlConv implements LayerKernel {
         backwardWeights = new convolution_backward_weights(wpd);
         backwardData = dpd == null ? null : new convolution_backward_data(dpd);
         reference = p.reference();
+        implementation = fpd.impl_info_str().getString();
         adapted = !fpd.src_desc().equals(x.desc()) || !fpd.dst_desc().equals(y.desc());
 
-        memory userWeights = d.bind(Dnnl.plain(wDims), w);
-        weights = LayoutAdapter.into(d, userWeights, fpd.weights_desc());
-        weightGrad = LayoutAdapter.outOf(d, wpd.diff_weights_desc(), d.bind(Dnnl.plain(wDims), gw));
+        weights = new WeightAdapters(d, d.bind(Dnnl.plain(wDims), w), d.bind(Dnnl.plain(wDims), gw), fpd.weights_desc(),
+                wpd.diff_weights_desc(), dpd == null ? null : dpd.weights_desc());
         src = LayoutAdapter.into(d, x.mem(), fpd.src_desc());
         dst = LayoutAdapter.outOf(d, fpd.dst_desc(), y.mem());
         diffDst = LayoutAdapter.into(d, gy.mem(), fpd.dst_desc());
 
         forwardArgs.put(DNNL_ARG_SRC, src.inner());
-        forwardArgs.put(DNNL_ARG_WEIGHTS, weights.inner());
+        forwardArgs.put(DNNL_ARG_WEIGHTS, weights.forwardWeights());
         forwardArgs.put(DNNL_ARG_DST, dst.inner());
         weightArgs.put(DNNL_ARG_SRC, src.inner());
         weightArgs.put(DNNL_ARG_DIFF_DST, diffDst.inner());
-        weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGrad.inner());
+        weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weights.gradient());
         if (b != null) {
             forwardArgs.put(DNNL_ARG_BIAS, d.bind(shape.bias, b));
             weightArgs.put(DNNL_ARG_DIFF_BIAS, d.bind(shape.bias, gb));
         }
         if (dpd == null) {
-            dataWeights = null;
             diffSrc = null;
         } else {
-            dataWeights = dpd.weights_desc().equals(fpd.weights_desc()) ? weights
-                    : LayoutAdapter.into(d, userWeights, dpd.weights_desc());
             diffSrc = LayoutAdapter.outOf(d, dpd.diff_src_desc(), gx.mem());
             dataArgs.put(DNNL_ARG_DIFF_DST, diffDst.inner());
-            dataArgs.put(DNNL_ARG_WEIGHTS, dataWeights.inner());
+            dataArgs.put(DNNL_ARG_WEIGHTS, weights.dataWeights());
             dataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc.inner());
         }
     }
@@ -127,27 +123,27 @@ final class DnnlConv implements LayerKernel {
         }
     }
 
-    /** What the three primitives share: weight dims, bias layout, strides and padding. */
-    private record Shape(memory.desc anyWeights, memory.desc bias, long[] strides, long[] pad) {
+    /** What the three primitives share: the algorithm, weight dims, bias layout, strides and padding. */
+    private record Shape(dnnl.algorithm algorithm, memory.desc anyWeights, memory.desc bias, long[] strides, long[] pad) {
         convolution_forward.primitive_desc forward(Dnnl d, memory.desc src, memory.desc dst) {
             return new convolution_forward.primitive_desc(bias == null
-                    ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                    ? new convolution_forward.desc(dnnl.prop_kind.forward_training, algorithm,
                             src, anyWeights, dst, strides, pad, pad)
-                    : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                    : new convolution_forward.desc(dnnl.prop_kind.forward_training, algorithm,
                             src, anyWeights, bias, dst, strides, pad, pad), d.engine);
         }
 
         convolution_backward_weights.primitive_desc backwardWeights(Dnnl d, convolution_forward.primitive_desc f) {
             return new convolution_backward_weights.primitive_desc(bias == null
-                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, f.src_desc(), anyWeights,
+                    ? new convolution_backward_weights.desc(algorithm, f.src_desc(), anyWeights,
                             f.dst_desc(), strides, pad, pad)
-                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, f.src_desc(), anyWeights,
+                    : new convolution_backward_weights.desc(algorithm, f.src_desc(), anyWeights,
                             bias, f.dst_desc(), strides, pad, pad), d.engine, f);
         }
 
         convolution_backward_data.primitive_desc backwardData(Dnnl d, convolution_forward.primitive_desc f) {
             return new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-                    dnnl.algorithm.convolution_direct, f.src_desc(), anyWeights, f.dst_desc(), strides, pad, pad),
+                    algorithm, f.src_desc(), anyWeights, f.dst_desc(), strides, pad, pad),
                     d.engine, f);
         }
     }
@@ -161,6 +157,11 @@ final class DnnlConv implements LayerKernel {
         return reference;
     }
 
+    /** oneDNN's name for the forward kernel it picked (e.g. {@code jit_wino_4x3:avx512_core}). */
+    String implementation() {
+        return implementation;
+    }
+
     /** True if the conv converts its activations to and from layouts of its own. */
     boolean adaptsLayouts() {
         return adapted;
@@ -169,8 +170,7 @@ final class DnnlConv implements LayerKernel {
     @Override
     public void forward(boolean training) {
         src.convertIn();
-        // The optimiser changed the weights since the last call.
-        weights.convertIn();
+        weights.beforeForward();
         forward.execute(d.stream, forwardArgs);
         dst.convertOut();
     }
@@ -179,11 +179,9 @@ final class DnnlConv implements LayerKernel {
     public void backward() {
         diffDst.convertIn();
         backwardWeights.execute(d.stream, weightArgs);
-        weightGrad.convertOut();
+        weights.afterBackwardWeights();
         if (backwardData != null) {
-            if (dataWeights != weights) {
-                dataWeights.convertIn();
-            }
+            weights.beforeBackwardData();
             backwardData.execute(d.stream, dataArgs);
             diffSrc.convertOut();
         }

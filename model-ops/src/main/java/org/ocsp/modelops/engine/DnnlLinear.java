@@ -34,9 +34,7 @@ final class DnnlLinear implements LayerKernel {
     private final IntMemoryMap forwardArgs = new IntMemoryMap();
     private final IntMemoryMap weightArgs = new IntMemoryMap();
     private final IntMemoryMap dataArgs = new IntMemoryMap();
-    private final LayoutAdapter weights;
-    private final LayoutAdapter dataWeights;
-    private final LayoutAdapter weightGrad;
+    private final WeightAdapters weights;
 
     DnnlLinear(Dnnl d, LayerSpec.Linear s, INDArray w, INDArray b, INDArray gw, INDArray gb,
                DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
@@ -51,52 +49,42 @@ final class DnnlLinear implements LayerKernel {
         inner_product_backward_weights.primitive_desc wpd = new inner_product_backward_weights.primitive_desc(bias == null
                 ? new inner_product_backward_weights.desc(x.desc(), anyWeights, gy.desc())
                 : new inner_product_backward_weights.desc(x.desc(), anyWeights, bias, gy.desc()), d.engine, fpd);
+        inner_product_backward_data.primitive_desc dpd = gx == null ? null : new inner_product_backward_data.primitive_desc(
+                new inner_product_backward_data.desc(gx.desc(), anyWeights, gy.desc()), d.engine, fpd);
         forward = new inner_product_forward(fpd);
         backwardWeights = new inner_product_backward_weights(wpd);
-
-        memory userWeights = d.bind(Dnnl.plain(wDims), w);
-        weights = LayoutAdapter.into(d, userWeights, fpd.weights_desc());
-        weightGrad = LayoutAdapter.outOf(d, wpd.diff_weights_desc(), d.bind(Dnnl.plain(wDims), gw));
+        backwardData = dpd == null ? null : new inner_product_backward_data(dpd);
+        weights = new WeightAdapters(d, d.bind(Dnnl.plain(wDims), w), d.bind(Dnnl.plain(wDims), gw), fpd.weights_desc(),
+                wpd.diff_weights_desc(), dpd == null ? null : dpd.weights_desc());
         forwardArgs.put(DNNL_ARG_SRC, x.mem());
-        forwardArgs.put(DNNL_ARG_WEIGHTS, weights.inner());
+        forwardArgs.put(DNNL_ARG_WEIGHTS, weights.forwardWeights());
         forwardArgs.put(DNNL_ARG_DST, y.mem());
         weightArgs.put(DNNL_ARG_SRC, x.mem());
         weightArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
-        weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGrad.inner());
+        weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weights.gradient());
         if (b != null) {
             forwardArgs.put(DNNL_ARG_BIAS, d.bind(bias, b));
             weightArgs.put(DNNL_ARG_DIFF_BIAS, d.bind(bias, gb));
         }
-        if (gx == null) {
-            backwardData = null;
-            dataWeights = null;
-        } else {
-            inner_product_backward_data.primitive_desc dpd = new inner_product_backward_data.primitive_desc(
-                    new inner_product_backward_data.desc(gx.desc(), anyWeights, gy.desc()), d.engine, fpd);
-            backwardData = new inner_product_backward_data(dpd);
-            dataWeights = dpd.weights_desc().equals(fpd.weights_desc()) ? weights
-                    : LayoutAdapter.into(d, userWeights, dpd.weights_desc());
+        if (dpd != null) {
             dataArgs.put(DNNL_ARG_DIFF_DST, gy.mem());
-            dataArgs.put(DNNL_ARG_WEIGHTS, dataWeights.inner());
+            dataArgs.put(DNNL_ARG_WEIGHTS, weights.dataWeights());
             dataArgs.put(DNNL_ARG_DIFF_SRC, gx.mem());
         }
     }
 
     @Override
     public void forward(boolean training) {
-        // The optimiser changed the weights since the last call.
-        weights.convertIn();
+        weights.beforeForward();
         forward.execute(d.stream, forwardArgs);
     }
 
     @Override
     public void backward() {
         backwardWeights.execute(d.stream, weightArgs);
-        weightGrad.convertOut();
+        weights.afterBackwardWeights();
         if (backwardData != null) {
-            if (dataWeights != weights) {
-                dataWeights.convertIn();
-            }
+            weights.beforeBackwardData();
             backwardData.execute(d.stream, dataArgs);
         }
     }

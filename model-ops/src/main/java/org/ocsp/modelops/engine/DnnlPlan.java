@@ -47,6 +47,7 @@ final class DnnlPlan implements ExecutionPlan {
     private final KernelSequence sequence;
 
     private final memory.format_tag activationLayout;
+    private final ConvAlgorithm algorithm;
 
     /**
      * A plan in the arena's activation layout; the first plan of an arena picks it: the first of
@@ -83,6 +84,7 @@ final class DnnlPlan implements ExecutionPlan {
         this.d = d;
         this.batch = batch;
         this.activationLayout = activationLayout;
+        this.algorithm = arena.algorithm;
         this.nodes = graph.nodes();
         int n = nodes.size();
         Map<LayerId, Integer> index = new HashMap<>();
@@ -203,7 +205,7 @@ final class DnnlPlan implements ExecutionPlan {
         DnnlTensor x = in[0];
         DnnlTensor gx = inGrads[0];
         if (s instanceof LayerSpec.Conv2d c) {
-            return new DnnlConv(d, c, p.tensor(node.id(), TensorKind.WEIGHT), p.find(node.id(), TensorKind.BIAS).orElse(null),
+            return new DnnlConv(d, c, algorithm, p.tensor(node.id(), TensorKind.WEIGHT), p.find(node.id(), TensorKind.BIAS).orElse(null),
                     p.gradient(node.id(), TensorKind.WEIGHT), p.findGradient(node.id(), TensorKind.BIAS).orElse(null),
                     x, inputGradientNeeded ? gx : null, y, gy);
         } else if (s instanceof LayerSpec.BatchNorm b) {
@@ -246,6 +248,17 @@ final class DnnlPlan implements ExecutionPlan {
             }
         }
         return own;
+    }
+
+    /** oneDNN's forward kernel per conv, in graph order. */
+    Map<LayerId, String> convImplementations() {
+        Map<LayerId, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < kernels.length; i++) {
+            if (kernels[i] instanceof DnnlConv c) {
+                out.put(nodes.get(i).id(), c.implementation());
+            }
+        }
+        return out;
     }
 
     memory.format_tag activationLayout() {
@@ -383,12 +396,18 @@ final class DnnlPlan implements ExecutionPlan {
     static final class Arena {
         private final int capacity;
         private final LayoutChoice choice;
+        private final ConvAlgorithm algorithm;
         private final Map<String, INDArray> buffers = new HashMap<>();
         private memory.format_tag layout;
 
         Arena(int capacity, LayoutChoice choice) {
+            this(capacity, choice, ConvAlgorithm.select());
+        }
+
+        Arena(int capacity, LayoutChoice choice, ConvAlgorithm algorithm) {
             this.capacity = capacity;
             this.choice = choice;
+            this.algorithm = algorithm;
         }
 
         DnnlTensor tensor(Dnnl d, String key, long[] dims, memory.desc layout, memory.desc capacityLayout) {

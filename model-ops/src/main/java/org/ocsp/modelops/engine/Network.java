@@ -45,12 +45,18 @@ public final class Network implements AutoCloseable {
 
     /** A network on a given engine and oneDNN activation layout (tests cover both layouts). */
     Network(NetworkGraph graph, ParameterStore params, int maxBatch, Engine engine, DnnlPlan.LayoutChoice layout) {
+        this(graph, params, maxBatch, engine, layout, ConvAlgorithm.select());
+    }
+
+    /** ... and conv algorithm (tests cover both). */
+    Network(NetworkGraph graph, ParameterStore params, int maxBatch, Engine engine, DnnlPlan.LayoutChoice layout,
+            ConvAlgorithm algorithm) {
         Checks.positive("maxBatch", maxBatch);
         this.graph = graph;
         this.params = params;
         this.maxBatch = maxBatch;
         this.nd4jArena = new Nd4jPlan.Arena(graph, maxBatch, params.dataType());
-        this.dnnlArena = new DnnlPlan.Arena(maxBatch, layout);
+        this.dnnlArena = new DnnlPlan.Arena(maxBatch, layout, algorithm);
         this.engine = engine;
     }
 

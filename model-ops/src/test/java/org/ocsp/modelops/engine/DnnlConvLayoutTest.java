@@ -43,6 +43,29 @@ class DnnlConvLayoutTest {
                 .build();
     }
 
+    /**
+     * AUTO gives oneDNN the choice, and on this CPU it takes Winograd for the VGG's 3x3 convs at the
+     * equivalence test's Winograd batch (32; not at 8), so {@link EngineEquivalenceTest} checks Winograd's numbers; DIRECT
+     * never does.
+     */
+    @Test
+    void autoPicksWinogradForTheVggAndDirectDoesNot() {
+        NetworkGraph g = org.ocsp.modelops.arch.Architectures.byName("fashion-vgg", 10);
+        assumeTrue(Dnnl.get().orElseThrow().activationLayouts().get(0) == org.bytedeco.dnnl.memory.format_tag.nChw16c,
+                "Winograd needs AVX-512 here");
+        for (ConvAlgorithm a : ConvAlgorithm.values()) {
+            try (ParameterStore p = ParameterStore.allocate(g, DataType.FLOAT)) {
+                new Initializer(5).initialize(g, p);
+                int batch = EngineEquivalenceTest.WINOGRAD_BATCH;
+                DnnlPlan.Arena arena = new DnnlPlan.Arena(batch, DnnlPlan.LayoutChoice.AUTO, a);
+                java.util.Collection<String> kernels = DnnlPlan.build(Dnnl.get().orElseThrow(), g, p, arena, batch)
+                        .convImplementations().values();
+                assertEquals(a == ConvAlgorithm.AUTO, kernels.stream().anyMatch(k -> k.contains("wino")), a + ": " + kernels);
+                arena.close();
+            }
+        }
+    }
+
     @Test
     void onlyTheConvWithoutABlockedKernelLeavesTheBlockedLayout() {
         NetworkGraph g = prunedBlock();

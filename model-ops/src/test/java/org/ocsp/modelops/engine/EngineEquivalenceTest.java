@@ -32,6 +32,7 @@ import org.ocsp.modelops.graph.Node;
 class EngineEquivalenceTest {
     private static final int BATCH = 8;
     private static final int PARTIAL = 5;
+    static final int WINOGRAD_BATCH = 32;
 
     @BeforeAll
     static void oneDnnLoads() {
@@ -45,24 +46,33 @@ class EngineEquivalenceTest {
         for (String arch : List.of("fashion-vgg", "resnet20", "mobile-tiny", "mobile-tiny-residual")) {
             all.add(Arguments.of(arch, Architectures.byName(arch, 10)));
         }
-        List<Arguments> withLayouts = new ArrayList<>();
+        List<Arguments> cases = new ArrayList<>();
         for (DnnlPlan.LayoutChoice layout : List.of(DnnlPlan.LayoutChoice.BLOCKED, DnnlPlan.LayoutChoice.CHANNELS_LAST)) {
             for (Arguments a : all) {
-                withLayouts.add(Arguments.of(a.get()[0], a.get()[1], layout));
+                cases.add(Arguments.of(a.get()[0], a.get()[1], layout, ConvAlgorithm.AUTO, BATCH));
             }
         }
-        return withLayouts.stream();
+        // At batch 32 AUTO takes Winograd for 3 of the VGG's 5 convs (DnnlConvLayoutTest), at 8 for none; at
+        // 16 for 6 of ResNet-20's convs. (ResNet-20 at 32 exceeds the gradient tolerance with either
+        // algorithm: more ReLU inputs within rounding of zero, see assertGradientClose.)
+        for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
+            cases.add(Arguments.of("fashion-vgg", Architectures.byName("fashion-vgg", 10), DnnlPlan.LayoutChoice.BLOCKED,
+                    algorithm, WINOGRAD_BATCH));
+            cases.add(Arguments.of("resnet20", Architectures.byName("resnet20", 10), DnnlPlan.LayoutChoice.BLOCKED,
+                    algorithm, 16));
+        }
+        return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} {2}")
+    @ParameterizedTest(name = "{0} {2} {3} batch {4}")
     @MethodSource("graphs")
-    void oneDnnMatchesNd4j(String name, NetworkGraph graph, DnnlPlan.LayoutChoice layout) {
+    void oneDnnMatchesNd4j(String name, NetworkGraph graph, DnnlPlan.LayoutChoice layout, ConvAlgorithm algorithm, int full) {
         try (ParameterStore pb = randomParams(graph, 7);
              ParameterStore pa = inDouble(graph, pb);
-             Network nd4j = new Network(graph, pa, BATCH, Engine.ND4J);
-             Network onednn = new Network(graph, pb, BATCH, Engine.ONEDNN, layout)) {
+             Network nd4j = new Network(graph, pa, full, Engine.ND4J);
+             Network onednn = new Network(graph, pb, full, Engine.ONEDNN, layout, algorithm)) {
             assertEquals(Engine.ONEDNN, onednn.engine());
-            for (int batch : new int[] {BATCH, PARTIAL}) {
+            for (int batch : new int[] {full, PARTIAL}) {
                 float[] x = gaussian(batch * inputSize(graph), 11 + batch);
                 float[] dy = gaussian(batch * classes(graph), 13 + batch);
                 INDArray la = step(nd4j, batch, x, dy);
