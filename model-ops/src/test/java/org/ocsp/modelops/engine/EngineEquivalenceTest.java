@@ -19,6 +19,7 @@ import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.graph.Node;
+import org.ocsp.modelops.testing.SeededGaussian;
 
 /**
  * The oneDNN engine (float32) computes what the ND4J engine computes in float64 from the same
@@ -73,8 +74,8 @@ class EngineEquivalenceTest {
              Network onednn = new Network(graph, pb, full, Engine.ONEDNN, layout, algorithm)) {
             assertEquals(Engine.ONEDNN, onednn.engine());
             for (int batch : new int[] {full, PARTIAL}) {
-                float[] x = gaussian(batch * inputSize(graph), 11 + batch);
-                float[] dy = gaussian(batch * classes(graph), 13 + batch);
+                float[] x = SeededGaussian.floats(batch * inputSize(graph), 11 + batch);
+                float[] dy = SeededGaussian.floats(batch * classes(graph), 13 + batch);
                 INDArray la = step(nd4j, batch, x, dy);
                 INDArray lb = step(onednn, batch, x, dy);
                 assertClose(name + " logits at batch " + batch, la, lb, 1e-4);
@@ -135,15 +136,6 @@ class EngineEquivalenceTest {
 
     private static int classes(NetworkGraph g) {
         return g.shape(g.nodes().get(g.nodes().size() - 1).id()).channels();
-    }
-
-    private static float[] gaussian(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,6 +14,7 @@ import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.modelops.testing.SeededGaussian;
 import org.ocsp.modelops.testing.SmallGraphs;
 
 /**
@@ -45,11 +45,11 @@ class FusedSgdPassTest {
             fr.target(groups, mask);
             dr.target(groups, mask);
             int n = Math.toIntExact(f.parameterCount());
-            float[] w0 = gaussian(n, 1);
+            float[] w0 = SeededGaussian.floats(n, 1);
             f.flatParams().assign(Nd4j.createFromArray(w0));
             d.flatParams().assign(Nd4j.createFromArray(w0).castTo(DataType.DOUBLE));
             for (int step = 0; step < 4; step++) {
-                float[] g = gaussian(n, 10 + step);
+                float[] g = SeededGaussian.floats(n, 10 + step);
                 f.flatGradients().assign(Nd4j.createFromArray(g));
                 d.flatGradients().assign(Nd4j.createFromArray(g).castTo(DataType.DOUBLE));
                 fo.step(0.1, fr, lambda);
@@ -72,14 +72,5 @@ class FusedSgdPassTest {
         for (int i = 0; i < e.length; i++) {
             assertEquals(e[i], a[i], 1e-5 * (1 + Math.abs(e[i])), what + " at " + i);
         }
-    }
-
-    private static float[] gaussian(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
     }
 }
