@@ -86,11 +86,12 @@ public final class OpenMpThreads {
             return List.of();
         }
         try {
+            // A mapping line ends with the mapped file's absolute path, if it maps a file.
             return Files.readAllLines(maps).stream()
-                    .map(line -> line.indexOf('/') < 0 ? "" : line.substring(line.indexOf('/')))
-                    .filter(file -> Path.of(file.isEmpty() ? "/" : file).getFileName() != null
-                            && Path.of(file).getFileName().toString().startsWith("libgomp"))
-                    .distinct().map(Path::of).toList();
+                    .filter(line -> line.indexOf('/') >= 0)
+                    .map(line -> Path.of(line.substring(line.indexOf('/'))))
+                    .filter(file -> file.getFileName() != null && file.getFileName().toString().startsWith("libgomp"))
+                    .distinct().toList();
         } catch (IOException e) {
             return List.of();
         }
