@@ -153,6 +153,8 @@ mkdir -p "$logs" "$work/rest" "$work/models"
 export FLINK_HOME=$flink_home FLINK_CONF_DIR=$flink_home/conf FLINK_LIB_DIR=$flink_home/lib \
   FLINK_PLUGINS_DIR=$flink_home/plugins FLINK_OPT_DIR=$flink_home/opt
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(nproc)}
+# As for the demo: idle OpenMP workers sleep, the TaskManager's other threads need the cores.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 
 cli_cp="$cli_jar:$(cat "$repo/flink-job/target/classpath.txt")"
 ocsp() { java -cp "$cli_cp" org.ocsp.flink.cli.OcspCli "$@"; }

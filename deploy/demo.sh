@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 bash deploy/install-prerequisites.sh
 mvn -q -B -DskipTests install
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
+# Idle OpenMP workers sleep instead of spinning: the trainer shares the cores with Kafka and Flink
+# threads, and spinning took their CPU (bench/RESULTS.md, "Streaming job vs bare loop").
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 if [ "${1:-}" = "--offline" ]; then
   shift
   exec java -cp "model-ops/target/model-ops-0.1.0-SNAPSHOT.jar:$(cat model-ops/target/classpath.txt)" \

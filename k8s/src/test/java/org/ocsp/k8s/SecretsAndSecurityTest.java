@@ -33,7 +33,7 @@ class SecretsAndSecurityTest {
     /** The Flink image's own user (deploy/docker: USER 9999:9999). */
     static final long FLINK_UID = 9999;
 
-    private static List<PodTemplateSpec> podTemplates(String kustomization) {
+    static List<PodTemplateSpec> podTemplates(String kustomization) {
         JsonNode spec = Manifests.one(Manifests.render(kustomization), "FlinkDeployment").path("spec");
         List<PodTemplateSpec> out = new ArrayList<>();
         for (JsonNode t : List.of(spec.path("podTemplate"), spec.path("jobManager").path("podTemplate"),

@@ -19,7 +19,7 @@ final class MachineLine {
         }
         return model + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ", OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS",
-                "unset");
+                "unset") + ", OMP_WAIT_POLICY=" + System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset");
     }
 
     /** The 1-, 5- and 15-minute load averages (other work on the machine skews every number). */

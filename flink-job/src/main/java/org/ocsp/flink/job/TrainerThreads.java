@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A CPU trainer's share of its TaskManager's cores: cores / slots OpenMP threads on the task thread
  * (every slot may run a trainer, each with its own OpenMP team). The cores are what the JVM sees,
- * which inside a container is the CPU limit, not the node's core count.
+ * which inside a container is the CPU limit, not the node's core count. Deployments also set
+ * {@code OMP_WAIT_POLICY=passive} (it must be in the environment before the native library loads):
+ * between batches the trainer's idle OpenMP workers then sleep instead of spinning on cores that
+ * the TaskManager's Kafka, Flink and RocksDB threads need.
  */
 final class TrainerThreads {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerThreads.class);
@@ -25,7 +28,8 @@ final class TrainerThreads {
         int cpus = Runtime.getRuntime().availableProcessors();
         int threads = OpenMpThreads.budget(cpus, slots);
         OpenMpThreads.limitCallingThread(threads);
-        LOG.info("trainer threads: {} ({} cores for {} slot(s) of this TaskManager)", threads, cpus, slots);
+        LOG.info("trainer threads: {} ({} cores for {} slot(s) of this TaskManager), OMP_WAIT_POLICY={}", threads, cpus,
+                slots, System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (libgomp spins, then sleeps)"));
         return threads;
     }
 
