@@ -98,6 +98,11 @@ final class Dnnl {
         return new memory.desc(dims, memory.data_type.f32, tag);
     }
 
+    /** True if oneDNN chose its reference (unoptimised) implementation for this primitive. */
+    static boolean isReference(org.bytedeco.dnnl.primitive_desc pd) {
+        return pd.impl_info_str().getString().startsWith("ref");
+    }
+
     static memory.desc any(long[] dims) {
         return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
     }

@@ -149,8 +149,7 @@ final class DnnlBatchNorm implements LayerKernel {
         }
 
         boolean reference() {
-            return train.impl_info_str().getString().startsWith("ref")
-                    || backward.impl_info_str().getString().startsWith("ref");
+            return Dnnl.isReference(train) || Dnnl.isReference(backward);
         }
     }
 

@@ -118,8 +118,7 @@ final class DnnlConv implements LayerKernel {
         }
 
         boolean reference() {
-            return isReference(forward.impl_info_str()) || isReference(weights.impl_info_str())
-                    || (data != null && isReference(data.impl_info_str()));
+            return Dnnl.isReference(forward) || Dnnl.isReference(weights) || (data != null && Dnnl.isReference(data));
         }
     }
 
@@ -146,10 +145,6 @@ final class DnnlConv implements LayerKernel {
                     algorithm, f.src_desc(), anyWeights, f.dst_desc(), strides, pad, pad),
                     d.engine, f);
         }
-    }
-
-    private static boolean isReference(org.bytedeco.javacpp.BytePointer implementation) {
-        return implementation.getString().startsWith("ref");
     }
 
     /** True if oneDNN has no optimised kernel for this conv, even in layouts of its choosing. */

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * inputs; an activation read by several layers gets one buffer per reader and their sum (an
  * element-wise add over the raw buffers, valid because the readers' buffers share one layout).
  */
-final class DnnlPlan implements ExecutionPlan {
+final class DnnlPlan extends SequencedPlan {
     private static final Logger LOG = LoggerFactory.getLogger(DnnlPlan.class);
     private final Dnnl d;
     private final int batch;
@@ -38,13 +38,11 @@ final class DnnlPlan implements ExecutionPlan {
     private final DnnlTensor[] gradients;
     /** Per node with several readers: the oneDNN add of their gradient contributions, else null. */
     private final DnnlAdd[] gradientSums;
-    private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     /** A batch norm fused with its ReLU has no output of its own: its channel mask goes on the ReLU's. */
     private final Map<Integer, Integer> maskTargets = new HashMap<>();
     private final INDArray input;
     private final INDArray output;
     private final INDArray outputGradient;
-    private final KernelSequence sequence;
 
     private final memory.format_tag activationLayout;
     private final ConvAlgorithm algorithm;
@@ -133,7 +131,7 @@ final class DnnlPlan implements ExecutionPlan {
             gradientSums[i] = parts.isEmpty() ? null : new DnnlAdd(d, parts.toArray(new DnnlTensor[0]), gradients[i]);
         }
         kernels = new LayerKernel[n];
-        int[] relu = reluReaders(index);
+        int[] relu = reluReaders(graph, nodes, index);
         for (int i = 1; i < n; i++) {
             if (kernels[i] != null) {
                 continue; // a ReLU that the batch norm before it applies
@@ -157,7 +155,7 @@ final class DnnlPlan implements ExecutionPlan {
             boolean readsOnlyInput = node.inputs().stream().allMatch(in -> index.get(in) == 0);
             kernels[i] = kernel(node, params, ins, inGrads, activations[i], gradients[i], !readsOnlyInput);
         }
-        sequence = new KernelSequence(nodes, kernels, this::applyChannelMask, this::sumGradient);
+        sequence(nodes, kernels);
         input = rowMajor(activations[0]);
         output = rowMajor(activations[n - 1]);
         outputGradient = rowMajor(gradients[n - 1]);
@@ -167,21 +165,13 @@ final class DnnlPlan implements ExecutionPlan {
      * Per node: the index of the ReLU that is a batch norm's only reader (the pair runs as one fused
      * primitive), else -1.
      */
-    private int[] reluReaders(Map<LayerId, Integer> index) {
-        int n = nodes.size();
-        int[] readers = new int[n];
-        int[] lastReader = new int[n];
-        for (int j = 1; j < n; j++) {
-            for (LayerId in : nodes.get(j).inputs()) {
-                readers[index.get(in)]++;
-                lastReader[index.get(in)] = j;
-            }
-        }
-        int[] relu = new int[n];
-        for (int i = 0; i < n; i++) {
-            boolean fusable = nodes.get(i).spec() instanceof LayerSpec.BatchNorm && readers[i] == 1
-                    && nodes.get(lastReader[i]).spec() instanceof LayerSpec.Relu;
-            relu[i] = fusable ? lastReader[i] : -1;
+    private static int[] reluReaders(NetworkGraph graph, List<Node> nodes, Map<LayerId, Integer> index) {
+        int[] relu = new int[nodes.size()];
+        for (int i = 0; i < relu.length; i++) {
+            List<LayerId> readers = graph.consumers(nodes.get(i).id());
+            boolean fusable = nodes.get(i).spec() instanceof LayerSpec.BatchNorm && readers.size() == 1
+                    && nodes.get(index.get(readers.get(0))).spec() instanceof LayerSpec.Relu;
+            relu[i] = fusable ? index.get(readers.get(0)) : -1;
         }
         return relu;
     }
@@ -219,7 +209,7 @@ final class DnnlPlan implements ExecutionPlan {
         } else if (s instanceof LayerSpec.GlobalAvgPool) {
             return DnnlPool.global(d, x, gx, y, gy);
         } else if (s instanceof LayerSpec.Flatten) {
-            return new DnnlReorder(d, x, gx, y, gy);
+            return DnnlReorder.flatten(d, x, gx, y, gy);
         } else if (s instanceof LayerSpec.Add) {
             return new DnnlAdd(d, in, y);
         } else if (s instanceof LayerSpec.Linear l) {
@@ -338,30 +328,9 @@ final class DnnlPlan implements ExecutionPlan {
     }
 
     @Override
-    public void setChannelMask(LayerId id, INDArray mask) {
-        channelMasks.put(id, mask);
-    }
-
-    @Override
-    public void clearChannelMasks() {
-        channelMasks.clear();
-    }
-
-    @Override
-    public void setTimings(LayerTimings t) {
-        sequence.setTimings(t);
-    }
-
-    @Override
-    public void forward(boolean training) {
-        sequence.forward(training);
-    }
-
-    private void applyChannelMask(int i) {
-        if (!channelMasks.isEmpty() && channelMasks.containsKey(nodes.get(i).id())) {
-            // ReLU(x) * m = ReLU(x * m) for a 0/1 mask, so masking the fused output is the same.
-            applyMask(activations[maskTargets.getOrDefault(i, i)], channelMasks.get(nodes.get(i).id()));
-        }
+    protected void applyChannelMask(int i, INDArray mask) {
+        // ReLU(x) * m = ReLU(x * m) for a 0/1 mask, so masking the fused output is the same.
+        applyMask(activations[maskTargets.getOrDefault(i, i)], mask);
     }
 
     /** Test-only path (pruned-equals-masked): through a row-major copy and back. */
@@ -373,11 +342,7 @@ final class DnnlPlan implements ExecutionPlan {
     }
 
     @Override
-    public void backward() {
-        sequence.backward();
-    }
-
-    private void sumGradient(int i) {
+    protected void sumGradient(int i) {
         if (gradientSums[i] != null) {
             // A oneDNN add: a libnd4j op here would wake libnd4j's OpenMP team between oneDNN calls.
             gradientSums[i].forward(true);

@@ -1,5 +1,9 @@
 package org.ocsp.modelops.engine;
 
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+
+import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 
@@ -7,33 +11,21 @@ import org.bytedeco.dnnl.reorder;
  * Flatten of a blocked [N, C, H, W] activation into a row-major [N, C*H*W] one: a layout
  * conversion forward, the inverse for the gradient.
  */
-final class DnnlReorder implements LayerKernel {
-    private final Dnnl d;
-    private final reorder forward;
-    private final reorder backward;
-    private final memory x;
-    private final memory yAsPlain4d;
-    private final memory gx;
-    private final memory gyAsPlain4d;
+final class DnnlReorder {
+    private DnnlReorder() {
+    }
 
-    DnnlReorder(Dnnl d, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
-        this.d = d;
+    static LayerKernel flatten(Dnnl d, DnnlTensor x, DnnlTensor gx, DnnlTensor y, DnnlTensor gy) {
         memory.desc plain4d = Dnnl.plain(x.dims());
-        this.x = x.mem();
-        this.yAsPlain4d = d.bind(plain4d, y.buffer());
-        this.gx = gx.mem();
-        this.gyAsPlain4d = d.bind(plain4d, gy.buffer());
-        this.forward = new reorder(this.x, yAsPlain4d);
-        this.backward = new reorder(gyAsPlain4d, this.gx);
-    }
-
-    @Override
-    public void forward(boolean training) {
-        forward.execute(d.stream, x, yAsPlain4d);
-    }
-
-    @Override
-    public void backward() {
-        backward.execute(d.stream, gyAsPlain4d, gx);
+        memory yAsPlain4d = d.bind(plain4d, y.buffer());
+        memory gyAsPlain4d = d.bind(plain4d, gy.buffer());
+        IntMemoryMap forwardArgs = new IntMemoryMap();
+        forwardArgs.put(DNNL_ARG_FROM, x.mem());
+        forwardArgs.put(DNNL_ARG_TO, yAsPlain4d);
+        IntMemoryMap backwardArgs = new IntMemoryMap();
+        backwardArgs.put(DNNL_ARG_FROM, gyAsPlain4d);
+        backwardArgs.put(DNNL_ARG_TO, gx.mem());
+        return new PrimitiveKernel(d, new reorder(x.mem(), yAsPlain4d), forwardArgs, new reorder(gyAsPlain4d, gx.mem()),
+                backwardArgs);
     }
 }

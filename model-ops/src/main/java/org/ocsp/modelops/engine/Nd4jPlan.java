@@ -19,15 +19,13 @@ import org.ocsp.modelops.graph.Node;
  * Buffers are views of arenas sized for the largest batch, so plans for smaller batches
  * (the last partial batch, evaluation) share memory and nothing is allocated per step.
  */
-final class Nd4jPlan implements ExecutionPlan {
+final class Nd4jPlan extends SequencedPlan {
     private final List<Node> nodes;
     private final LayerKernel[] kernels;
     private final INDArray[] activations;
     private final INDArray[] gradients;
     private final List<List<INDArray>> gradientSums;
-    private final Map<LayerId, INDArray> channelMasks = new HashMap<>();
     private final int batch;
-    private final KernelSequence sequence;
 
     Nd4jPlan(NetworkGraph graph, ParameterStore params, Arena arena, int batch) {
         this.batch = batch;
@@ -81,7 +79,7 @@ final class Nd4jPlan implements ExecutionPlan {
                     gradients[i], !readsOnlyInput);
             kernels[i] = KernelFactory.create(node, params, args, arena::workspace);
         }
-        sequence = new KernelSequence(nodes, kernels, this::applyChannelMask, this::sumGradient);
+        sequence(nodes, kernels);
     }
 
     private static boolean isPassThrough(LayerSpec s) {
@@ -118,42 +116,13 @@ final class Nd4jPlan implements ExecutionPlan {
         throw new IllegalArgumentException("Unknown layer " + id);
     }
 
-    /** Forces channels of a layer's output to the mask's values (0 or 1) after it runs. */
     @Override
-    public void setChannelMask(LayerId id, INDArray mask) {
-        channelMasks.put(id, mask);
-    }
-
-    @Override
-    public void clearChannelMasks() {
-        channelMasks.clear();
+    protected void applyChannelMask(int i, INDArray mask) {
+        Nd4j.exec(new BroadcastMulOp(activations[i], mask, activations[i], 1));
     }
 
     @Override
-    public void setTimings(LayerTimings t) {
-        sequence.setTimings(t);
-    }
-
-    @Override
-    public void forward(boolean training) {
-        sequence.forward(training);
-    }
-
-    @Override
-    public void backward() {
-        sequence.backward();
-    }
-
-    private void applyChannelMask(int i) {
-        if (!channelMasks.isEmpty()) {
-            INDArray m = channelMasks.get(nodes.get(i).id());
-            if (m != null) {
-                Nd4j.exec(new BroadcastMulOp(activations[i], m, activations[i], 1));
-            }
-        }
-    }
-
-    private void sumGradient(int i) {
+    protected void sumGradient(int i) {
         if (!gradientSums.get(i).isEmpty()) {
             GradientRouting.sumInto(gradientSums.get(i), gradients[i]);
         }

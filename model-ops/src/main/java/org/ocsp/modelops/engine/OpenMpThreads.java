@@ -1,6 +1,5 @@
 package org.ocsp.modelops.engine;
 
-import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,14 +68,12 @@ public final class OpenMpThreads {
     /** {@code omp_get_max_threads()} of the calling thread (the team its next parallel region gets). */
     public static OptionalInt ofCallingThread() {
         try {
-            for (Path gomp : loadedLibgomp()) {
-                Function f = NativeLibrary.getInstance(gomp.toString()).getFunction("omp_get_max_threads");
-                return OptionalInt.of(f.invokeInt(new Object[0]));
-            }
+            return loadedLibgomp().stream().findFirst().map(gomp -> OptionalInt.of(NativeLibrary.getInstance(gomp.toString())
+                    .getFunction("omp_get_max_threads").invokeInt(new Object[0]))).orElse(OptionalInt.empty());
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("omp_get_max_threads not reachable", e);
+            return OptionalInt.empty();
         }
-        return OptionalInt.empty();
     }
 
     /** Every libgomp file mapped into this process (Linux; empty elsewhere). */

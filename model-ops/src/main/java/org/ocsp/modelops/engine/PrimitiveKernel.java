@@ -5,7 +5,7 @@ import org.bytedeco.dnnl.primitive;
 
 /**
  * A layer that is one oneDNN primitive forward and one backward, each with its arguments bound
- * once (ReLU, pooling).
+ * once (ReLU, pooling, flatten).
  */
 final class PrimitiveKernel implements LayerKernel {
     private final Dnnl d;

@@ -24,6 +24,9 @@ final class FusedSgdPass {
     private final int wOffset;
     private final int gOffset;
     private final int n;
+    /** The regulariser's selection vector last seen and its view (it changes only with the mask). */
+    private INDArray selected;
+    private FloatBuffer s;
 
     /** Float32 buffers in host memory: ND4J's CPU backend (its CUDA backend keeps them on the device). */
     static boolean supports(ParameterStore store) {
@@ -53,7 +56,10 @@ final class FusedSgdPass {
         float m = (float) c.momentum();
         boolean momentum = v != null;
         boolean nesterov = momentum && c.nesterov();
-        FloatBuffer s = selected == null ? null : selected.data().asNioFloat();
+        if (selected != this.selected) {
+            this.selected = selected;
+            this.s = selected == null ? null : selected.data().asNioFloat();
+        }
         int sOffset = selected == null ? 0 : Math.toIntExact(selected.offset());
         float k = (float) shrink;
         int vOffset = momentum ? Math.toIntExact(velocity.offset()) : 0;
