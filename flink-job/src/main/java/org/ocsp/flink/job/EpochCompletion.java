@@ -29,7 +29,7 @@ final class EpochCompletion {
         o.lastOffset = c.lastOffset.orElse(null);
         o.batchesTopic = r.batchesTopic;
         if (c.pruneEpoch.isPresent() && c.pruneEpoch.get() == t && !c.pruned) {
-            r.session.prune(RunControl.mask(c.pruneMask));
+            r.prune(c.pruneMask);
             c.pruned = true;
         }
         o.step = r.session.iteration();

@@ -1,11 +1,18 @@
 package org.ocsp.flink.job;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSession;
 import org.ocsp.schemas.avro.event.RunSpec;
 
-/** A run's native model and the running sums of the epoch in progress (transient, rebuilt after a restore). */
+/**
+ * A run's native model and the running sums of the epoch in progress. Transient: it is written to
+ * keyed state when a checkpoint is taken ({@link ModelStateStore}) and rebuilt from there after a
+ * restore, mid-epoch included.
+ */
 final class LiveRun implements AutoCloseable {
     final String runId;
     final RunSpec spec;
@@ -22,6 +29,8 @@ final class LiveRun implements AutoCloseable {
     long trainEndNanos;
     /** When the epoch ended; the next decision's wait is measured from here. */
     long epochEndNanos;
+    /** Changed since it was last written to keyed state. */
+    private boolean changed = true;
 
     private LiveRun(String runId, RunSpec spec, TrainingSession session) {
         this.runId = runId;
@@ -48,10 +57,12 @@ final class LiveRun implements AutoCloseable {
         testSeen = 0;
         startNanos = System.nanoTime();
         trainEndNanos = startNanos;
+        changed = true;
     }
 
     /** Trains (TRAIN) or evaluates (EVAL) one batch and adds it to the epoch's sums. */
     void step(RunBatch b) {
+        changed = true;
         batchesTopic = b.topic;
         if (b.eval) {
             StepResult r = session.evalBatch(b.features, b.labels, b.n);
@@ -65,6 +76,57 @@ final class LiveRun implements AutoCloseable {
             correct += r.correct();
             seen += b.n;
         }
+    }
+
+    /** Channel surgery on the live model (t* was this epoch). */
+    void prune(java.util.Map<String, int[]> kept) {
+        session.prune(RunControl.mask(kept));
+        changed = true;
+    }
+
+    boolean changedSinceSaved() {
+        return changed;
+    }
+
+    void saved() {
+        changed = false;
+    }
+
+    /**
+     * The epoch's sums and its elapsed time; with the tensors they are the whole position, so a
+     * restore mid-epoch continues with the same EpochCompleted a run without the restore writes.
+     */
+    void writeProgress(DataOutputStream out) throws IOException {
+        long now = System.nanoTime();
+        out.writeLong(session.iteration());
+        out.writeDouble(loss);
+        out.writeLong(correct);
+        out.writeLong(seen);
+        out.writeDouble(testLoss);
+        out.writeLong(testCorrect);
+        out.writeLong(testSeen);
+        out.writeBoolean(batchesTopic != null);
+        out.writeUTF(batchesTopic == null ? "" : batchesTopic);
+        out.writeLong(now - startNanos);
+        out.writeLong(trainEndNanos - startNanos);
+    }
+
+    /** Reads what {@link #writeProgress} wrote; returns the session iteration it was written at. */
+    long readProgress(DataInputStream in) throws IOException {
+        long iteration = in.readLong();
+        loss = in.readDouble();
+        correct = in.readLong();
+        seen = in.readLong();
+        testLoss = in.readDouble();
+        testCorrect = in.readLong();
+        testSeen = in.readLong();
+        boolean hasTopic = in.readBoolean();
+        String topic = in.readUTF();
+        batchesTopic = hasTopic ? topic : null;
+        // Time elapsed before the restore counts; the downtime does not.
+        startNanos = System.nanoTime() - in.readLong();
+        trainEndNanos = startNanos + in.readLong();
+        return iteration;
     }
 
     @Override

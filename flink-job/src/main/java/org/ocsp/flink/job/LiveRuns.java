@@ -3,13 +3,15 @@ package org.ocsp.flink.job;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
- * The runs' native sessions on this task. A session exists only in memory; after a restore it is
- * rebuilt from the checkpointed epoch boundary (tensors, momentum, position), the applied decision
- * and the epoch's consumed batches, so it is exactly the session that was lost.
+ * The runs' native sessions on this task. A session exists only in memory and is written to keyed
+ * state when a checkpoint is taken; after a restore it is rebuilt from there (tensors, momentum,
+ * position, the epoch's sums) and the applied decision, so it is exactly the session that was lost,
+ * also in the middle of an epoch.
  */
 final class LiveRuns implements AutoCloseable {
     private final Map<String, LiveRun> live = new HashMap<>();
@@ -30,20 +32,33 @@ final class LiveRuns implements AutoCloseable {
     LiveRun create(RunControl c, RunSpec spec, String runId) throws Exception {
         LiveRun r = LiveRun.create(runId, spec, c.trainBatchesPerEpoch.orElseThrow());
         live.put(runId, r);
-        if (c.boundarySaved) {
-            if (c.pruned) {
-                r.session.prune(RunControl.mask(c.pruneMask));
-            }
-            Optional<float[]> momentum = ModelStateStore.load(r.session, state.model);
-            r.session.restorePosition(c.boundaryIteration, momentum);
+        if (!ModelStateStore.saved(state.model)) {
+            return r; // started after the last checkpoint: the fresh session is the one that was lost
+        }
+        if (c.pruned) {
+            r.prune(c.pruneMask);
         }
         if (c.decisionApplied) {
-            EpochGate.open(c, r, metrics.apply(runId));
-            for (RunBatch b : state.consumed.get()) {
-                r.step(b);
+            EpochGate.open(c, r, metrics.apply(runId)); // the penalty; the epoch's sums come next
+        }
+        ModelStateStore.load(r, state.model);
+        r.saved();
+        return r;
+    }
+
+    /**
+     * Writes every run that changed since the last checkpoint into keyed state. Called as a
+     * checkpoint is taken, before the state backend's snapshot; {@code selectKey} switches the
+     * keyed state to the run.
+     */
+    void checkpoint(Consumer<String> selectKey) throws Exception {
+        for (LiveRun r : live.values()) {
+            if (r.changedSinceSaved()) {
+                selectKey.accept(r.runId);
+                ModelStateStore.save(r, state.model);
+                r.saved();
             }
         }
-        return r;
     }
 
     /** Frees a finished run's native memory. */

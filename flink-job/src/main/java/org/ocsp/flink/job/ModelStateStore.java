@@ -1,5 +1,9 @@
 package org.ocsp.flink.job;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -12,19 +16,23 @@ import org.ocsp.modelops.engine.TensorRef;
 import org.ocsp.modelops.train.TrainingSession;
 
 /**
- * Writes a session's tensors into keyed map state, one entry per tensor (RocksDB values stay far
- * below 2^31 bytes), and the momentum buffer in per-tensor slices; and reads them back. Called at
- * epoch boundaries only: while an epoch trains, the tensors live in native memory.
+ * Writes a live run into keyed map state: one entry per tensor (RocksDB values stay far below 2^31
+ * bytes), the momentum buffer in per-tensor slices, and the run's position (iteration, the epoch's
+ * sums); and reads them back. Called when a checkpoint is taken, only for runs that changed since
+ * the last one: between checkpoints the tensors live in native memory and are never re-serialised.
  */
 final class ModelStateStore {
     private static final String PARAM = "param/";
     private static final String MOMENTUM = "momentum/";
+    private static final String PROGRESS = "progress";
+    private static final int PROGRESS_VERSION = 1;
 
     private ModelStateStore() {
     }
 
-    static void save(TrainingSession s, MapState<String, byte[]> state) throws Exception {
+    static void save(LiveRun r, MapState<String, byte[]> state) throws Exception {
         state.clear();
+        TrainingSession s = r.session;
         ParameterStore p = s.params();
         Optional<float[]> momentum = s.momentum();
         for (TensorRef ref : p.refs()) {
@@ -34,10 +42,37 @@ final class ModelStateStore {
                 state.put(MOMENTUM + ref.key(), bytes(momentum.get(), (int) p.offset(ref), (int) t.length()));
             }
         }
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(progress)) {
+            out.writeInt(PROGRESS_VERSION);
+            r.writeProgress(out);
+        }
+        state.put(PROGRESS, progress.toByteArray());
     }
 
-    /** Restores tensors and momentum into a session whose graph matches the saved one. */
-    static Optional<float[]> load(TrainingSession s, MapState<String, byte[]> state) throws Exception {
+    /** Whether a run has been written here (by a checkpoint since it started). */
+    static boolean saved(MapState<String, byte[]> state) throws Exception {
+        return state.contains(PROGRESS);
+    }
+
+    /**
+     * Restores tensors, momentum, iteration and the epoch's sums into a live run whose network
+     * matches the saved one (pruned first if the saved one was).
+     */
+    static void load(LiveRun r, MapState<String, byte[]> state) throws Exception {
+        Optional<float[]> momentum = loadTensors(r.session, state);
+        byte[] progress = state.get(PROGRESS);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(progress))) {
+            int version = in.readInt();
+            if (version != PROGRESS_VERSION) {
+                throw new IllegalStateException("Checkpointed run position has version " + version + ", this build reads "
+                        + PROGRESS_VERSION);
+            }
+            r.session.restorePosition(r.readProgress(in), momentum);
+        }
+    }
+
+    private static Optional<float[]> loadTensors(TrainingSession s, MapState<String, byte[]> state) throws Exception {
         ParameterStore p = s.params();
         float[] momentum = new float[(int) p.flatParams().length()];
         boolean hasMomentum = false;

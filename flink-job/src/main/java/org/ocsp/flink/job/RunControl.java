@@ -18,7 +18,7 @@ import org.ocsp.modelops.selection.SubnetworkMask;
  * versioned bytes in keyed state (small, rewritten per batch; the model tensors are not).
  */
 final class RunControl {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     byte[] runStarted;
     String configHash;
@@ -41,9 +41,6 @@ final class RunControl {
     Map<String, int[]> pruneMask = new LinkedHashMap<>();
     /** The model has been pruned (surgery done). */
     boolean pruned;
-    /** Model state saved at the last epoch boundary (tensors in keyed state). */
-    boolean boundarySaved;
-    long boundaryIteration;
     /** Batches waiting in the queue map state occupy the keys [queueHead, queueTail). */
     long queueHead;
     long queueTail;
@@ -103,8 +100,6 @@ final class RunControl {
             writeOpt(out, pruneEpoch);
             writeMask(out, pruneMask);
             out.writeBoolean(pruned);
-            out.writeBoolean(boundarySaved);
-            out.writeLong(boundaryIteration);
             out.writeLong(queueHead);
             out.writeLong(queueTail);
             out.flush();
@@ -118,7 +113,10 @@ final class RunControl {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readInt();
             if (version != VERSION) {
-                throw new IllegalStateException("Unknown trainer control state version " + version + ", expected " + VERSION);
+                // Version 1 (until 2026-12-01) kept the model at epoch boundaries plus the epoch's batches.
+                throw new IllegalStateException("Unknown trainer control state version " + version + ", expected " + VERSION
+                        + (version == 1 ? " (a checkpoint of an earlier build, which kept the model at epoch boundaries:"
+                                + " finish its runs with that build)" : ""));
             }
             RunControl c = new RunControl();
             c.runStarted = new byte[in.readInt()];
@@ -147,8 +145,6 @@ final class RunControl {
             c.pruneEpoch = readOpt(in);
             c.pruneMask = readMask(in);
             c.pruned = in.readBoolean();
-            c.boundarySaved = in.readBoolean();
-            c.boundaryIteration = in.readLong();
             c.queueHead = in.readLong();
             c.queueTail = in.readLong();
             return c;

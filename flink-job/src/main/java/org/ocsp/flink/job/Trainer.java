@@ -2,6 +2,7 @@ package org.ocsp.flink.job;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -20,10 +21,9 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * <p>Determinism rule: epoch t+1 is not trained before the decision for it has been read from the
  * log and applied ({@link EpochGate}); batches that arrive earlier wait in a queue (map state keyed
  * by arrival number, drained a few batches per call). The control state changes only by log events
- * ({@link LoggedDecisions}) and consumed batches. The model lives in native memory while an epoch
- * trains and is written to keyed state per tensor at each epoch boundary ({@link TrainerState}); a
- * restore rebuilds it from that boundary and replays the in-progress epoch's batches
- * ({@link LiveRuns}), so it is exact.
+ * ({@link LoggedDecisions}) and consumed batches. The model lives in native memory and is written
+ * to keyed state per tensor when a checkpoint is taken ({@link TrainerOperator}, {@link LiveRuns});
+ * a restore rebuilds it from there, mid-epoch included, so it is exact.
  */
 public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, ControlEvent, TrainerOutput> {
     private static final long serialVersionUID = 1L;
@@ -62,6 +62,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         live = new LiveRuns(state, metrics::run);
         codec = EventCodec.create();
         rejected = new RejectedInput(deadLetters, codec, metrics.deadLetters);
+    }
+
+    /** Writes the changed live models into keyed state; {@link TrainerOperator} calls it as a checkpoint is taken. */
+    void checkpoint(Consumer<String> selectKey) throws Exception {
+        live.checkpoint(selectKey);
     }
 
     @Override
@@ -165,7 +170,6 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             c.trainSeen++;
         }
         c.lastOffset = Optional.of(b.offset);
-        state.consumed.add(b);
         RunMetrics m = metrics.run(ctx.getCurrentKey());
         m.loss = r.loss / Math.max(1, r.seen);
         m.accuracy = (double) r.correct / Math.max(1, r.seen);
@@ -233,7 +237,6 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             live.end(runId);
             return;
         }
-        state.saveBoundary(c, r.session);
         EpochCompletion.advance(c, r);
     }
 

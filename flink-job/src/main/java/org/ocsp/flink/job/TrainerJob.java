@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -128,7 +129,8 @@ public final class TrainerJob {
 
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
                 .connect(control.keyBy(e -> e.runId, Types.STRING))
-                .process(new Trainer(dl, modelDir)).uid(Trainer.UID).name("trainer");
+                .transform("trainer", TypeInformation.of(TrainerOutput.class), new TrainerOperator(new Trainer(dl, modelDir)))
+                .uid(Trainer.UID);
 
         SingleOutputStreamOperator<OutRecord> events = trained.keyBy(o -> o.runId, Types.STRING)
                 .process(new StabilityOperator(topics.events().name())).uid(StabilityOperator.UID).name("stability");

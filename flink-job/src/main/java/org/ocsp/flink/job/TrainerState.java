@@ -13,7 +13,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.ocsp.modelops.train.TrainingSession;
 
 /**
  * The trainer's keyed state (RocksDB), per run. The descriptor names are part of every savepoint:
@@ -32,16 +31,13 @@ final class TrainerState {
     private final ListState<RunBatch> early;
     /** Batches waiting for their epoch's decision, in arrival order: key = arrival number. */
     final MapState<Long, RunBatch> queue;
-    /** The epoch in progress's batches, replayed onto the boundary model after a restore. */
-    final ListState<RunBatch> consumed;
-    /** The model at the last epoch boundary, one entry per tensor ({@link ModelStateStore}). */
+    /** The model as of the last checkpoint, one entry per tensor, and its position ({@link ModelStateStore}). */
     final MapState<String, byte[]> model;
 
     private TrainerState(RuntimeContext ctx) {
         control = ctx.getState(new ValueStateDescriptor<>("control", BYTES));
         early = ctx.getListState(new ListStateDescriptor<>("early", TypeInformation.of(RunBatch.class)));
         queue = ctx.getMapState(new MapStateDescriptor<>("queue", Types.LONG, TypeInformation.of(RunBatch.class)));
-        consumed = ctx.getListState(new ListStateDescriptor<>("epoch-batches", TypeInformation.of(RunBatch.class)));
         model = ctx.getMapState(new MapStateDescriptor<>("model-tensors", Types.STRING, BYTES));
     }
 
@@ -77,17 +73,8 @@ final class TrainerState {
         c.queueTail++;
     }
 
-    /** Epoch boundary: the model as it is now replaces the last boundary's; the epoch's batches are done. */
-    void saveBoundary(RunControl c, TrainingSession session) throws Exception {
-        ModelStateStore.save(session, model);
-        c.boundarySaved = true;
-        c.boundaryIteration = session.iteration();
-        consumed.clear();
-    }
-
     /** The run is over: nothing of it needs to survive a restore any more. */
     void dropRun(RunControl c) throws Exception {
-        consumed.clear();
         model.clear();
         dropQueue(c);
     }
