@@ -4,6 +4,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ocsp.flink.publish.Floats;
+import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.data.EpochEnd;
 import org.ocsp.schemas.avro.data.Split;
@@ -31,23 +32,28 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<RunBatch> out) {
         try {
-            Object record = route.codec().decode(raw.value);
-            RunBatch b;
-            if (record instanceof TrainingBatch) {
-                b = fromBatch((TrainingBatch) record);
-            } else if (record instanceof EpochEnd) {
-                b = fromEnd((EpochEnd) record);
-            } else {
-                throw new BadInputException("Expected a TrainingBatch or EpochEnd on the batches topic, got a "
-                        + record.getClass().getSimpleName());
-            }
-            b.topic = raw.topic;
-            b.partition = raw.partition;
-            b.offset = raw.offset;
-            out.collect(b);
+            out.collect(decode(raw, route.codec()));
         } catch (UnreadableRecordException | BadInputException e) {
             ctx.output(DeadLetters.TAG, route.reject(raw, STAGE, e));
         }
+    }
+
+    /** One record of the batches topic as a batch (not yet addressed to a run), with its topic position. */
+    static RunBatch decode(RawRecord raw, EventCodec codec) throws UnreadableRecordException, BadInputException {
+        Object record = codec.decode(raw.value);
+        RunBatch b;
+        if (record instanceof TrainingBatch) {
+            b = fromBatch((TrainingBatch) record);
+        } else if (record instanceof EpochEnd) {
+            b = fromEnd((EpochEnd) record);
+        } else {
+            throw new BadInputException("Expected a TrainingBatch or EpochEnd on the batches topic, got a "
+                    + record.getClass().getSimpleName());
+        }
+        b.topic = raw.topic;
+        b.partition = raw.partition;
+        b.offset = raw.offset;
+        return b;
     }
 
     private static RunBatch fromEnd(EpochEnd e) throws BadInputException {

@@ -23,6 +23,13 @@ final class RejectedInput {
                 BadInputException.class.getName(), reason, ctx.getCurrentKey(), c.configHash, codec));
     }
 
+    /** A waiting batch known only by its address: it could not be read again. */
+    void unreadable(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, RunControl c, BatchAddress a, String reason) {
+        counter.inc();
+        ctx.output(DeadLetters.TAG, deadLetters.of(a.topic, a.partition, a.offset, null, null, Trainer.STAGE,
+                IllegalStateException.class.getName(), reason, ctx.getCurrentKey(), c.configHash, codec));
+    }
+
     void event(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, ControlEvent e, String reason, String configHash) {
         counter.inc();
         ctx.output(DeadLetters.TAG, deadLetters.of(e.topic, e.partition, e.offset, e.key, e.value, Trainer.STAGE,

@@ -19,8 +19,8 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * Input 1: the run's batches; input 2: the run's events read back from the log (read_committed).
  *
  * <p>Determinism rule: epoch t+1 is not trained before the decision for it has been read from the
- * log and applied ({@link EpochGate}); batches that arrive earlier wait in a queue (map state keyed
- * by arrival number, drained a few batches per call). The control state changes only by log events
+ * log and applied ({@link EpochGate}); batches that arrive earlier wait in a {@link WaitQueue} (in
+ * memory, with their topic addresses in keyed state; drained a few batches per call). The control state changes only by log events
  * ({@link LoggedDecisions}) and consumed batches. The model lives in native memory and is written
  * to keyed state per tensor when a checkpoint is taken ({@link TrainerOperator}, {@link LiveRuns});
  * a restore rebuilds it from there, mid-epoch included, so it is exact.
@@ -36,16 +36,26 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
 
     private final DeadLetters deadLetters;
     private final String modelDir;
+    private final BatchReader batchReader;
+    private final long waitingBatchBytes;
 
     private transient TrainerState state;
     private transient TrainerMetrics metrics;
     private transient LiveRuns live;
     private transient EventCodec codec;
     private transient RejectedInput rejected;
+    private transient WaitQueue queue;
 
-    public Trainer(DeadLetters deadLetters, String modelDir) {
+    /**
+     * @param batchReader reads waiting batches again from the batches topic (after a restore, or
+     *     beyond {@code waitingBatchBytes})
+     * @param waitingBatchBytes memory budget for the bodies of waiting batches on this task
+     */
+    public Trainer(DeadLetters deadLetters, String modelDir, BatchReader batchReader, long waitingBatchBytes) {
         this.deadLetters = deadLetters;
         this.modelDir = modelDir;
+        this.batchReader = batchReader;
+        this.waitingBatchBytes = waitingBatchBytes;
     }
 
     @Override
@@ -62,6 +72,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         live = new LiveRuns(state, metrics::run);
         codec = EventCodec.create();
         rejected = new RejectedInput(deadLetters, codec, metrics.deadLetters);
+        queue = new WaitQueue(state.queue, new WaitingBatches(waitingBatchBytes), batchReader);
     }
 
     /** Writes the changed live models into keyed state; {@link TrainerOperator} calls it as a checkpoint is taken. */
@@ -74,6 +85,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         if (live != null) {
             live.close();
         }
+        batchReader.close();
     }
 
     // ---------------------------------------------------------------- input 1: batches
@@ -125,7 +137,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         if (c.queueEmpty() && runEpoch == c.epoch && c.decisionApplied) {
             consume(c, b, ctx, out);
         } else {
-            state.enqueue(c, b);
+            queue.add(c, ctx.getCurrentKey(), b);
         }
     }
 
@@ -198,13 +210,18 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                 ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
                 return;
             }
-            RunBatch b = state.queue.get(c.queueHead);
-            int runEpoch = b.epoch - c.startDatasetEpoch.get();
+            BatchAddress head = queue.head(c, ctx.getCurrentKey());
+            int runEpoch = head.epoch - c.startDatasetEpoch.get();
             if (runEpoch > c.epoch) {
                 return; // the current epoch's EpochEnd has not arrived yet
             }
-            state.queue.remove(c.queueHead);
-            c.queueHead++;
+            Optional<RunBatch> waiting = queue.take(c, ctx.getCurrentKey());
+            if (waiting.isEmpty()) {
+                rejected.unreadable(ctx, c, head, "waiting batch " + head + " could not be read again from Kafka after a "
+                        + "restore (deleted by retention?); the epoch goes on without it");
+                continue;
+            }
+            RunBatch b = waiting.get();
             if (runEpoch < c.epoch) {
                 rejected.batch(ctx, c, b, "epoch out of order: " + b.describe() + " (run epoch " + runEpoch
                         + ") is older than the run's epoch " + c.epoch);
@@ -233,7 +250,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         if (o.last) {
             out.collect(ModelPublisher.publish(modelDir, runId, c, r.spec, r.session, o));
             c.finished = true;
-            state.dropRun(c);
+            state.dropModel();
+            queue.clear(c, runId);
             live.end(runId);
             return;
         }
@@ -265,7 +283,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                     + "without that job's checkpoint", e.runId, e.type, e.sequence);
             metrics.runsFromEarlierJobs.inc();
             c.finished = true;
-            state.dropQueue(c);
+            queue.clear(c, ctx.getCurrentKey());
         }
         try {
             LoggedDecisions.apply(c, e, codec);

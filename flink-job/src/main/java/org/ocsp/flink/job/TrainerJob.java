@@ -45,6 +45,7 @@ public final class TrainerJob {
     public static final String NAME = "ocsp-streaming-trainer";
     /** Broker maximum is 15 min; the connector's default (1 h) would be refused (stack.md trap 1). */
     public static final String TRANSACTION_TIMEOUT_MS = "600000";
+    public static final long DEFAULT_WAITING_BATCH_BYTES = 256L << 20;
 
     private final String bootstrapServers;
     private final Topics topics;
@@ -55,6 +56,7 @@ public final class TrainerJob {
     private final String groupId;
     private final String transactionalIdPrefix;
     private final int parallelism;
+    private final long waitingBatchBytes;
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -66,6 +68,7 @@ public final class TrainerJob {
         this.groupId = b.groupId;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.parallelism = b.parallelism;
+        this.waitingBatchBytes = b.waitingBatchBytes;
     }
 
     public static Builder builder() {
@@ -129,7 +132,8 @@ public final class TrainerJob {
 
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
                 .connect(control.keyBy(e -> e.runId, Types.STRING))
-                .transform("trainer", TypeInformation.of(TrainerOutput.class), new TrainerOperator(new Trainer(dl, modelDir)))
+                .transform("trainer", TypeInformation.of(TrainerOutput.class), new TrainerOperator(new Trainer(dl, modelDir,
+                        new KafkaBatchReader(bootstrapServers), waitingBatchBytes)))
                 .uid(Trainer.UID);
 
         SingleOutputStreamOperator<OutRecord> events = trained.keyBy(o -> o.runId, Types.STRING)
@@ -159,6 +163,7 @@ public final class TrainerJob {
         private String groupId = "ocsp-trainer";
         private String transactionalIdPrefix = "ocsp-trainer";
         private int parallelism = 1;
+        private long waitingBatchBytes = DEFAULT_WAITING_BATCH_BYTES;
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -210,6 +215,15 @@ public final class TrainerJob {
             return this;
         }
 
+        /**
+         * Memory per trainer task for batches that wait for their epoch's decision (default 256 MiB).
+         * Beyond it only their topic addresses are kept, and they are read from Kafka again when due.
+         */
+        public Builder optWaitingBatchMemory(long bytes) {
+            this.waitingBatchBytes = bytes;
+            return this;
+        }
+
         public TrainerJob build() {
             List<String> p = new ArrayList<>();
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -224,6 +238,9 @@ public final class TrainerJob {
             }
             if (parallelism < 1) {
                 p.add("Invalid value " + parallelism + " for configuration parallelism: must be >= 1");
+            }
+            if (waitingBatchBytes < 0) {
+                p.add("Invalid value " + waitingBatchBytes + " for configuration waitingBatchMemory: must be >= 0");
             }
             if (modelDir == null || modelDir.isBlank()) {
                 p.add("Invalid value '" + modelDir + "' for configuration modelDir: must name a directory");

@@ -29,15 +29,16 @@ final class TrainerState {
     private final ValueState<byte[]> control;
     /** Batches that came before the run's RunStarted (rare; re-read once it arrives). */
     private final ListState<RunBatch> early;
-    /** Batches waiting for their epoch's decision, in arrival order: key = arrival number. */
-    final MapState<Long, RunBatch> queue;
+    /** Addresses of the batches waiting for their epoch's decision: key = arrival number ({@link WaitQueue}). */
+    final MapState<Long, BatchAddress> queue;
     /** The model as of the last checkpoint, one entry per tensor, and its position ({@link ModelStateStore}). */
     final MapState<String, byte[]> model;
 
     private TrainerState(RuntimeContext ctx) {
         control = ctx.getState(new ValueStateDescriptor<>("control", BYTES));
         early = ctx.getListState(new ListStateDescriptor<>("early", TypeInformation.of(RunBatch.class)));
-        queue = ctx.getMapState(new MapStateDescriptor<>("queue", Types.LONG, TypeInformation.of(RunBatch.class)));
+        queue = ctx.getMapState(new MapStateDescriptor<>("queue-addresses", Types.LONG,
+                TypeInformation.of(BatchAddress.class)));
         model = ctx.getMapState(new MapStateDescriptor<>("model-tensors", Types.STRING, BYTES));
     }
 
@@ -68,19 +69,8 @@ final class TrainerState {
         return before;
     }
 
-    void enqueue(RunControl c, RunBatch b) throws Exception {
-        queue.put(c.queueTail, b);
-        c.queueTail++;
-    }
-
-    /** The run is over: nothing of it needs to survive a restore any more. */
-    void dropRun(RunControl c) throws Exception {
+    /** The run is over: its model need not survive a restore any more. */
+    void dropModel() throws Exception {
         model.clear();
-        dropQueue(c);
-    }
-
-    void dropQueue(RunControl c) throws Exception {
-        queue.clear();
-        c.queueHead = c.queueTail;
     }
 }

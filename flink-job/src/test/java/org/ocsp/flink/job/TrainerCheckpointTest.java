@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -26,6 +28,7 @@ import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.engine.OpenMpThreads;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
@@ -39,35 +42,49 @@ class TrainerCheckpointTest {
     private static final int EPOCHS = 3;
     private static final int TRAIN_BATCHES = 5;
     private static final int BATCH = 16;
+    /** Batches of an epoch that arrive before its decision. */
+    private static final int WAITING = 2;
 
     @AfterEach
     void restoreThreads() {
         OpenMpThreads.limitCallingThread(Runtime.getRuntime().availableProcessors());
     }
 
-    /** RocksDB is what the job runs on; the heap backend's snapshots are full, so their size is the state's. */
-    static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of("rocksdb", (Supplier<StateBackend>) EmbeddedRocksDBStateBackend::new),
-                Arguments.of("hashmap", (Supplier<StateBackend>) HashMapStateBackend::new));
+    /**
+     * RocksDB is what the job runs on; the heap backend's snapshots are full, so their size is the
+     * state's. A waiting-batch budget of 0 makes the trainer read every waiting batch back.
+     */
+    static Stream<Arguments> settings() {
+        Supplier<StateBackend> rocksdb = EmbeddedRocksDBStateBackend::new;
+        Supplier<StateBackend> hashmap = HashMapStateBackend::new;
+        return Stream.of(Arguments.of("rocksdb", rocksdb, TrainerJob.DEFAULT_WAITING_BATCH_BYTES),
+                Arguments.of("hashmap", hashmap, TrainerJob.DEFAULT_WAITING_BATCH_BYTES),
+                Arguments.of("rocksdb, no memory for waiting batches", rocksdb, 0L));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
+    @MethodSource("settings")
     void aRestoreFromAnyCheckpointContinuesExactlyAndTheStateHoldsNoBatches(String name, Supplier<StateBackend> backend,
-            @TempDir Path dir) throws Exception {
-        List<RunBatch> stream = stream();
+            long waitingBytes, @TempDir Path dir) throws Exception {
+        List<Object> stream = stream();
+        StreamReader reader = new StreamReader(stream);
         List<String> uninterrupted = new ArrayList<>();
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                harness(backend.get(), dir.resolve("plain"), null)) {
+                harness(backend.get(), dir.resolve("plain"), null, reader, waitingBytes)) {
             h.processElement2(runStarted(), 0);
-            for (RunBatch b : stream) {
-                h.processElement1(b, 0);
+            for (Object input : stream) {
+                feed(h, input);
             }
             uninterrupted.addAll(results(h));
         }
+        // The run's first batch also passes the queue (epoch 0 opens when it arrives).
+        assertEquals(waitingBytes == 0 ? 1 + 2 * WAITING : 0, reader.reads, "batches read back without a restore");
+        reader.reads = 0;
 
-        // Cut in the middle of epoch 0's TRAIN part, between epochs 0 and 1, in the middle of epoch 1's EVAL part.
-        List<Integer> cuts = List.of(3, TRAIN_BATCHES + 2, 2 * (TRAIN_BATCHES + 2) + TRAIN_BATCHES + 1);
+        // Cut in the middle of epoch 0's TRAIN part, while epoch 1's first batches wait for its decision,
+        // in the middle of epoch 2's TRAIN part.
+        int epoch1 = TRAIN_BATCHES + 2;
+        List<Integer> cuts = List.of(3, epoch1 + WAITING, 2 * epoch1 + 1 + WAITING + 2);
         List<String> restored = new ArrayList<>();
         List<Long> sizesAtCuts = new ArrayList<>();
         OperatorSubtaskState snapshot = null;
@@ -75,37 +92,41 @@ class TrainerCheckpointTest {
         for (int part = 0; part <= cuts.size(); part++) {
             int end = part < cuts.size() ? cuts.get(part) : stream.size();
             try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                    harness(backend.get(), dir.resolve("cut" + part), snapshot)) {
+                    harness(backend.get(), dir.resolve("cut" + part), snapshot, reader,
+                    waitingBytes)) {
                 if (part == 0) {
                     h.processElement2(runStarted(), 0);
                 }
                 for (; next < end; next++) {
-                    h.processElement1(stream.get(next), 0);
+                    feed(h, stream.get(next));
                 }
                 restored.addAll(results(h));
                 if (part < cuts.size()) {
                     snapshot = h.snapshot(part + 1, part + 1);
-                    sizesAtCuts.add(snapshot.getStateSize());
+                    sizesAtCuts.add(snapshot.getManagedKeyedState().getStateSize());
                 }
             }
         }
 
         assertEquals(EPOCHS + 1, uninterrupted.size(), "every epoch and the published model: " + uninterrupted);
         assertEquals(uninterrupted, restored);
-        if (name.equals("rocksdb")) {
+        assertEquals(waitingBytes == 0 ? 1 + 2 * WAITING : WAITING, reader.reads,
+                "the batches waiting at the second cut are read back after the restore");
+        if (name.startsWith("rocksdb")) {
             return; // incremental snapshots: their size includes files RocksDB has not compacted yet
         }
         long batchBytes = (long) BATCH * 28 * 28 * Float.BYTES;
         long spread = Collections.max(sizesAtCuts) - Collections.min(sizesAtCuts);
-        assertTrue(spread < batchBytes, "full snapshots after 3, 7 and 20 batches (" + sizesAtCuts + " bytes) differ by "
+        assertTrue(spread < batchBytes, "keyed state in full snapshots at three cuts (" + sizesAtCuts + " bytes) differ by "
                 + spread + ", less than one batch (" + batchBytes + "): no consumed batch is in the state");
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
-            StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom) throws Exception {
+            StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom, BatchReader reader, long waitingBytes)
+            throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new TrainerOperator(new Trainer(new DeadLetters("dead"), modelDir.toString())),
+                        new TrainerOperator(new Trainer(new DeadLetters("dead"), modelDir.toString(), reader, waitingBytes)),
                         b -> b.runId, e -> e.runId, Types.STRING);
         h.setStateBackend(backend);
         if (restoreFrom != null) {
@@ -135,7 +156,7 @@ class TrainerCheckpointTest {
     private static ControlEvent runStarted() {
         RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, EPOCHS).build();
         spec.setBatchSize(BATCH);
-        spec.getStability().setMonitorStart(EPOCHS + 1); // no decision needed: this test is about the model's state
+        spec.getStability().setMonitorStart(1);
         ControlEvent e = new ControlEvent();
         e.runId = RUN;
         e.type = RecordType.RUN_STARTED.name();
@@ -145,13 +166,44 @@ class TrainerCheckpointTest {
         return e;
     }
 
-    /** Per dataset epoch: TRAIN batches, one EVAL batch, the EpochEnd marker; seeded noise images. */
-    private static List<RunBatch> stream() {
-        List<RunBatch> s = new ArrayList<>();
+    /** The decision that opens epoch {@code epoch}: its MaskSnapshot (no regularisation yet, so no penalty). */
+    private static ControlEvent decision(int epoch) {
+        MaskSnapshot m = MaskSnapshot.newBuilder().setHeader(RunSpecs.header(RUN, epoch, epoch, 0, "test", "test"))
+                .setGroups(List.of()).setGroupJaccard(List.of()).setSimilarity(0).setStabilityScore(0)
+                .setSaliencyDigest("").build();
+        ControlEvent e = new ControlEvent();
+        e.runId = RUN;
+        e.type = RecordType.MASK_SNAPSHOT.name();
+        e.sequence = epoch;
+        e.epoch = epoch;
+        e.value = EventCodec.create().encode(m);
+        e.topic = "events";
+        return e;
+    }
+
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h,
+            Object input) throws Exception {
+        if (input instanceof RunBatch) {
+            h.processElement1((RunBatch) input, 0);
+        } else {
+            h.processElement2((ControlEvent) input, 0);
+        }
+    }
+
+    /**
+     * Per dataset epoch: TRAIN batches, one EVAL batch, the EpochEnd marker; seeded noise images.
+     * From epoch 1 on, each epoch's decision comes after its first {@link #WAITING} batches, which
+     * wait in the queue meanwhile.
+     */
+    private static List<Object> stream() {
+        List<Object> s = new ArrayList<>();
         Random random = new Random(11);
         long offset = 0;
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             for (int i = 0; i < TRAIN_BATCHES; i++) {
+                if (epoch > 0 && i == WAITING) {
+                    s.add(decision(epoch));
+                }
                 s.add(batch(random, epoch, false, i, offset++));
             }
             s.add(batch(random, epoch, true, 0, offset++));
@@ -162,6 +214,31 @@ class TrainerCheckpointTest {
             s.add(end);
         }
         return s;
+    }
+
+    /** The batches topic for this test: the stream by offset; counts the batches read back. */
+    private static final class StreamReader implements BatchReader {
+        private final List<Object> stream;
+        int reads;
+
+        StreamReader(List<Object> stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses) {
+            Map<BatchAddress, RunBatch> out = new HashMap<>();
+            for (BatchAddress a : addresses) {
+                stream.stream().filter(i -> i instanceof RunBatch && ((RunBatch) i).offset == a.offset).findFirst()
+                        .ifPresent(b -> out.put(a, (RunBatch) b));
+                reads++;
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static RunBatch batch(Random random, int epoch, boolean eval, int index, long offset) {

@@ -18,9 +18,10 @@ class TrainerJobTest {
     @Test
     void buildFailsWithoutBootstrapServersAndSaysHowToFixIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainerJob.builder().optCheckpointInterval(Duration.ofMillis(10)).build());
+                () -> TrainerJob.builder().optCheckpointInterval(Duration.ofMillis(10)).optWaitingBatchMemory(-1).build());
         assertTrue(e.getMessage().contains("--bootstrap-servers"), e.getMessage());
         assertTrue(e.getMessage().contains("checkpointInterval"), e.getMessage());
+        assertTrue(e.getMessage().contains("waitingBatchMemory"), e.getMessage());
     }
 
     @Test

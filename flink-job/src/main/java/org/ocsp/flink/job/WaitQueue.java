@@ -1,0 +1,78 @@
+package org.ocsp.flink.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * A run's batches that wait for their epoch's decision, in arrival order. Keyed state holds only
+ * their addresses in the batches topic (keys [queueHead, queueTail) of {@link RunControl}); the
+ * bodies stay in memory ({@link WaitingBatches}) and are read again from Kafka only when memory
+ * does not have them: after a restore, or when the waiting batches outgrew their budget. So a
+ * batch is never serialised into RocksDB, and a checkpoint carries a few bytes per waiting batch.
+ */
+final class WaitQueue {
+    /** Addresses read from Kafka at once when the head is not in memory (the most the budget is exceeded by). */
+    static final int READ_AHEAD = 16;
+
+    private final MapState<Long, BatchAddress> addresses;
+    private final WaitingBatches memory;
+    private final BatchReader reader;
+
+    WaitQueue(MapState<Long, BatchAddress> addresses, WaitingBatches memory, BatchReader reader) {
+        this.addresses = addresses;
+        this.memory = memory;
+        this.reader = reader;
+    }
+
+    void add(RunControl c, String runId, RunBatch b) throws Exception {
+        addresses.put(c.queueTail, BatchAddress.of(b));
+        memory.offer(runId, c.queueTail, b);
+        c.queueTail++;
+    }
+
+    /** The address of the first waiting batch; the queue must not be empty. */
+    BatchAddress head(RunControl c, String runId) throws Exception {
+        Optional<RunBatch> b = memory.peek(runId, c.queueHead);
+        return b.isPresent() ? BatchAddress.of(b.get()) : addresses.get(c.queueHead);
+    }
+
+    /** Removes the first waiting batch; empty when it could not be read again from Kafka. */
+    Optional<RunBatch> take(RunControl c, String runId) throws Exception {
+        long arrival = c.queueHead;
+        Optional<RunBatch> b = memory.take(runId, arrival);
+        if (b.isEmpty()) {
+            readAhead(c, runId);
+            b = memory.take(runId, arrival);
+        }
+        addresses.remove(arrival);
+        c.queueHead++;
+        return b;
+    }
+
+    private void readAhead(RunControl c, String runId) throws Exception {
+        List<Long> arrivals = new ArrayList<>();
+        List<BatchAddress> wanted = new ArrayList<>();
+        for (long k = c.queueHead; k < c.queueTail && arrivals.size() < READ_AHEAD; k++) {
+            if (memory.peek(runId, k).isEmpty()) {
+                arrivals.add(k);
+                wanted.add(addresses.get(k));
+            }
+        }
+        Map<BatchAddress, RunBatch> read = reader.read(wanted);
+        for (int i = 0; i < arrivals.size(); i++) {
+            RunBatch b = read.get(wanted.get(i));
+            if (b != null) {
+                memory.put(runId, arrivals.get(i), b.forRun(runId)); // due next: kept even beyond the budget
+            }
+        }
+    }
+
+    void clear(RunControl c, String runId) throws Exception {
+        addresses.clear();
+        memory.dropRun(runId);
+        c.queueHead = c.queueTail;
+    }
+}

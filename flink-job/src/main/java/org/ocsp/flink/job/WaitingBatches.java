@@ -1,0 +1,66 @@
+package org.ocsp.flink.job;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bodies of waiting batches in memory, per run and arrival number, within a byte budget for
+ * the whole task. A batch that does not fit is not kept: its address in keyed state is enough to
+ * read it again from Kafka when its turn comes.
+ */
+final class WaitingBatches {
+    /** Per batch, beyond its arrays (object headers, fields, map entry). */
+    private static final long OVERHEAD_BYTES = 256;
+
+    private final long budgetBytes;
+    private final Map<String, Map<Long, RunBatch>> byRun = new HashMap<>();
+    private long bytes;
+
+    WaitingBatches(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** Keeps the batch if it fits the budget. */
+    void offer(String runId, long arrival, RunBatch b) {
+        if (bytes + size(b) <= budgetBytes) {
+            put(runId, arrival, b);
+        }
+    }
+
+    /** Keeps the batch even beyond the budget: it is about to be trained. */
+    void put(String runId, long arrival, RunBatch b) {
+        RunBatch before = byRun.computeIfAbsent(runId, r -> new HashMap<>()).put(arrival, b);
+        bytes += size(b) - (before == null ? 0 : size(before));
+    }
+
+    Optional<RunBatch> peek(String runId, long arrival) {
+        Map<Long, RunBatch> run = byRun.get(runId);
+        return Optional.ofNullable(run == null ? null : run.get(arrival));
+    }
+
+    Optional<RunBatch> take(String runId, long arrival) {
+        Map<Long, RunBatch> run = byRun.get(runId);
+        RunBatch b = run == null ? null : run.remove(arrival);
+        if (b != null) {
+            bytes -= size(b);
+        }
+        return Optional.ofNullable(b);
+    }
+
+    void dropRun(String runId) {
+        Map<Long, RunBatch> run = byRun.remove(runId);
+        if (run != null) {
+            run.values().forEach(b -> bytes -= size(b));
+        }
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    private static long size(RunBatch b) {
+        return OVERHEAD_BYTES + (b.features == null ? 0 : (long) b.features.length * Float.BYTES)
+                + (b.labels == null ? 0 : (long) b.labels.length * Integer.BYTES);
+    }
+}
