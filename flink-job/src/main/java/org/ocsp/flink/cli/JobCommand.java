@@ -38,13 +38,19 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--transactional-id-prefix", description = "Unique per job (default: ${DEFAULT-VALUE}).")
     String transactionalIdPrefix = "ocsp-trainer";
 
+    @Option(names = "--waiting-batch-memory-mb", description = "Memory per trainer task for batches waiting for their "
+            + "epoch's decision; beyond it they are re-read from Kafka, and at most a quarter of a slot's heap is used "
+            + "(default: ${DEFAULT-VALUE}).")
+    long waitingBatchMemoryMb = TrainerJob.DEFAULT_WAITING_BATCH_BYTES >> 20;
+
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Create missing topics (default: ${DEFAULT-VALUE}).")
     boolean createTopics = true;
 
     TrainerJob job() {
         TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(kafka.bootstrapServers).optTopics(kafka.topics())
                 .optModelDir(modelDir).optCheckpointInterval(Duration.ofMillis(checkpointIntervalMs))
-                .optParallelism(parallelism).optGroupId(groupId).optTransactionalIdPrefix(transactionalIdPrefix);
+                .optParallelism(parallelism).optGroupId(groupId).optTransactionalIdPrefix(transactionalIdPrefix)
+                .optWaitingBatchMemory(waitingBatchMemoryMb << 20);
         if (checkpointDir != null) {
             b.optCheckpointDir(checkpointDir);
         }

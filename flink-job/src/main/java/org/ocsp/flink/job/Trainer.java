@@ -49,7 +49,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     /**
      * @param batchReader reads waiting batches again from the batches topic (after a restore, or
      *     beyond {@code waitingBatchBytes})
-     * @param waitingBatchBytes memory budget for the bodies of waiting batches on this task
+     * @param waitingBatchBytes memory budget for the bodies of waiting batches on this task (at most
+     *     a quarter of the heap's share of one slot is used)
      */
     public Trainer(DeadLetters deadLetters, String modelDir, BatchReader batchReader, long waitingBatchBytes) {
         this.deadLetters = deadLetters;
@@ -72,7 +73,10 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         live = new LiveRuns(state, metrics::run);
         codec = EventCodec.create();
         rejected = new RejectedInput(deadLetters, codec, metrics.deadLetters);
-        queue = new WaitQueue(state.queue, new WaitingBatches(waitingBatchBytes), batchReader);
+        long budget = WaitingBatches.budget(waitingBatchBytes, Runtime.getRuntime().maxMemory(),
+                TrainerThreads.slots(getRuntimeContext()));
+        LOG.info("waiting batches: up to {} MiB in memory, beyond that re-read from Kafka", budget >> 20);
+        queue = new WaitQueue(state.queue, new WaitingBatches(budget), batchReader);
     }
 
     /** Writes the changed live models into keyed state; {@link TrainerOperator} calls it as a checkpoint is taken. */

@@ -21,6 +21,14 @@ final class WaitingBatches {
         this.budgetBytes = budgetBytes;
     }
 
+    /**
+     * The budget a trainer task uses: the configured one, but at most a quarter of its slot's share
+     * of the heap, so a small TaskManager re-reads from Kafka instead of running out of heap.
+     */
+    static long budget(long configured, long maxHeap, int slots) {
+        return Math.min(configured, maxHeap / (4L * Math.max(1, slots)));
+    }
+
     /** Keeps the batch if it fits the budget. */
     void offer(String runId, long arrival, RunBatch b) {
         if (bytes + size(b) <= budgetBytes) {

@@ -31,6 +31,14 @@ class OcspCliTest {
     }
 
     @Test
+    void jobCommandPassesTheWaitingBatchMemoryToTheJob() {
+        JobCommand c = new JobCommand();
+        new CommandLine(c).parseArgs("--bootstrap-servers", "kafka:9092", "--waiting-batch-memory-mb", "-1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::job);
+        assertTrue(e.getMessage().contains("waitingBatchMemory"), e.getMessage());
+    }
+
+    @Test
     void jobCommandWithoutBootstrapServersFailsWithUsage() {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new JobCommand());
