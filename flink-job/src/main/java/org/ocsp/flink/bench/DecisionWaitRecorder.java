@@ -24,7 +24,8 @@ import org.apache.flink.metrics.reporter.MetricReporter;
  */
 final class DecisionWaitRecorder implements MetricReporter, AutoCloseable {
     static final String TRAINER_OPERATOR = "trainer";
-    private static final long POLL_MILLIS = 5;
+    /** Epochs last seconds; a finer poll only wakes a thread that competes with the trainer's team. */
+    private static final long POLL_MILLIS = 50;
 
     private final Map<String, Gauge<?>> epochGauges = new ConcurrentHashMap<>();
     private final Map<String, Gauge<?>> waitGauges = new ConcurrentHashMap<>();
