@@ -76,7 +76,9 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         long budget = WaitingBatches.budget(waitingBatchBytes, Runtime.getRuntime().maxMemory(),
                 TrainerThreads.slots(getRuntimeContext()));
         LOG.info("waiting batches: up to {} MiB in memory, beyond that re-read from Kafka", budget >> 20);
-        queue = new WaitQueue(state.queue, new WaitingBatches(budget), batchReader);
+        WaitingBatches memory = new WaitingBatches(budget);
+        metrics.waitingBatchBytes(memory);
+        queue = new WaitQueue(state.queue, memory, batchReader, metrics.batchesReread);
     }
 
     /** Writes the changed live models into keyed state; {@link TrainerOperator} calls it as a checkpoint is taken. */

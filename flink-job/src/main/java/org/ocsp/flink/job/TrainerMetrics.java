@@ -15,16 +15,24 @@ final class TrainerMetrics {
     final Counter batchesBeforeRunStart;
     /** Runs left alone because an earlier job trained them. */
     final Counter runsFromEarlierJobs;
+    /** Waiting batches read again from Kafka (after a restore, or beyond the memory budget). */
+    final Counter batchesReread;
 
     TrainerMetrics(MetricGroup group, ComputeDevice device) {
         this.group = group;
         deadLetters = group.counter("deadLetters");
         batchesBeforeRunStart = group.counter("batchesBeforeRunStart");
         runsFromEarlierJobs = group.counter("runsFromEarlierJobs");
+        batchesReread = group.counter("batchesReread");
         group.gauge("device", (Gauge<String>) () -> device.kind().name());
     }
 
     RunMetrics run(String runId) {
         return runs.computeIfAbsent(runId, id -> RunMetrics.trainer(group, id));
+    }
+
+    /** Bytes of waiting batches held in memory on this task. */
+    void waitingBatchBytes(WaitingBatches memory) {
+        group.gauge("waitingBatchBytes", (Gauge<Long>) memory::bytes);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.metrics.Counter;
 
 /**
  * A run's batches that wait for their epoch's decision, in arrival order. Keyed state holds only
@@ -14,17 +15,20 @@ import org.apache.flink.api.common.state.MapState;
  * batch is never serialised into RocksDB, and a checkpoint carries a few bytes per waiting batch.
  */
 final class WaitQueue {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WaitQueue.class);
     /** Addresses read from Kafka at once when the head is not in memory (the most the budget is exceeded by). */
     static final int READ_AHEAD = 16;
 
     private final MapState<Long, BatchAddress> addresses;
     private final WaitingBatches memory;
     private final BatchReader reader;
+    private final Counter reread;
 
-    WaitQueue(MapState<Long, BatchAddress> addresses, WaitingBatches memory, BatchReader reader) {
+    WaitQueue(MapState<Long, BatchAddress> addresses, WaitingBatches memory, BatchReader reader, Counter reread) {
         this.addresses = addresses;
         this.memory = memory;
         this.reader = reader;
+        this.reread = reread;
     }
 
     void add(RunControl c, String runId, RunBatch b) throws Exception {
@@ -62,6 +66,9 @@ final class WaitQueue {
             }
         }
         Map<BatchAddress, RunBatch> read = reader.read(wanted);
+        reread.inc(read.size());
+        LOG.info("Run {}: read {} of {} waiting batches again from Kafka ({} .. {})", runId, read.size(), wanted.size(),
+                wanted.get(0), wanted.get(wanted.size() - 1));
         for (int i = 0; i < arrivals.size(); i++) {
             RunBatch b = read.get(wanted.get(i));
             if (b != null) {
