@@ -187,6 +187,10 @@ final class DemoCommand implements Callable<Integer> {
                         lambda = ((PenaltyChanged) r).getLambdaNew();
                     } else if (r instanceof EpochCompleted) {
                         EpochCompleted e = (EpochCompleted) r;
+                        if (h.getEpoch() == 0) {
+                            // Which one depends on when the job saw RunStarted; the rest of the run does not.
+                            o.printf("       (the run joined the stream at dataset epoch %d)%n", e.getDatasetEpoch());
+                        }
                         o.printf(Locale.ROOT, "%5d  %-12s %6.4f  %6.2f  %6.2f   %s  %s  %7.2f  %6.0f%n", h.getEpoch(), phase,
                                 e.getTrainLoss(), e.getTrainAccuracy() * 100,
                                 e.getTestAccuracy() == null ? Double.NaN : e.getTestAccuracy() * 100,
