@@ -51,8 +51,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
     @Option(names = "--arch", split = ",", description = "Architectures (default: ${DEFAULT-VALUE}).")
     List<String> archs = List.of("fashion-vgg", "resnet56");
 
-    @Option(names = "--rounds", description = "Bare + streaming pairs per architecture (default: 3 for fashion-vgg, "
-            + "2 otherwise).")
+    @Option(names = "--rounds", description = "Bare + streaming pairs per architecture (default: 6).")
     Integer rounds;
 
     @Option(names = "--epochs", description = "Epochs per run (default: 4 for fashion-vgg, 3 otherwise).")
