@@ -3,14 +3,12 @@ package org.ocsp.flink.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ocsp.flink.topics.ReadCommittedConsumer;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
 
@@ -20,13 +18,7 @@ public final class EventTail implements AutoCloseable {
     private final EventCodec codec = EventCodec.create();
 
     public EventTail(String bootstrapServers, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(p);
+        consumer = new KafkaConsumer<>(ReadCommittedConsumer.properties(bootstrapServers));
         List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
         consumer.assign(parts);

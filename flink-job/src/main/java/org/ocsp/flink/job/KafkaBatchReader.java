@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ocsp.flink.topics.ReadCommittedConsumer;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
@@ -90,15 +90,10 @@ final class KafkaBatchReader implements BatchReader {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            Properties p = ReadCommittedConsumer.properties(bootstrapServers);
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ocsp-trainer-batch-reader");
             p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES));
             p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES));
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             consumer = new KafkaConsumer<>(p);
             codec = EventCodec.create();
         }

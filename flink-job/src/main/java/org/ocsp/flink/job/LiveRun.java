@@ -3,6 +3,7 @@ package org.ocsp.flink.job;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Map;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSession;
@@ -79,7 +80,7 @@ final class LiveRun implements AutoCloseable {
     }
 
     /** Channel surgery on the live model (t* was this epoch). */
-    void prune(java.util.Map<String, int[]> kept) {
+    void prune(Map<String, int[]> kept) {
         session.prune(RunControl.mask(kept));
         changed = true;
     }
