@@ -56,20 +56,28 @@ final class DnnlConv implements LayerKernel {
         long[] wDims = g == 1
                 ? new long[] {s.outChannels(), s.inChannels(), k, k}
                 : new long[] {g, s.outChannels() / g, s.inChannels() / g, k, k};
-        Shape shape = new Shape(algorithm.value(), Dnnl.any(wDims), b == null ? null : Dnnl.plain(new long[] {s.outChannels()}),
-                new long[] {s.stride(), s.stride()}, new long[] {s.padding(), s.padding()});
+        Shape shape = null;
+        Primitives p = null;
         // The network input's gradient is never needed, so its conv may always read it in the
         // layout its kernel prefers (a reorder of a few input channels).
-        Primitives p = Primitives.of(d, shape, gx == null ? Dnnl.any(x.dims()) : x.desc(), y.desc(), gx != null);
+        memory.desc planSrc = gx == null ? Dnnl.any(x.dims()) : x.desc();
+        for (ConvAlgorithm.Passes a : algorithm.candidates(s, x.dims()[0])) {
+            shape = new Shape(a, Dnnl.any(wDims), b == null ? null : Dnnl.plain(new long[] {s.outChannels()}),
+                    new long[] {s.stride(), s.stride()}, new long[] {s.padding(), s.padding()});
+            p = Primitives.available(d, shape, planSrc, y.desc(), gx != null);
+            if (p != null && !p.reference()) {
+                break;
+            }
+        }
         // Pruned channel counts: one of the three may have only the reference kernel in the plan's
         // layout (seen: 11-14 input channels in nChw16c, even in layouts of oneDNN's choosing).
         // Converting this conv's activations keeps the rest of the plan in its layout.
         for (memory.format_tag tag : List.of(memory.format_tag.any, memory.format_tag.nhwc)) {
-            if (!p.reference()) {
+            if (p != null && !p.reference()) {
                 break;
             }
             Primitives other = Primitives.of(d, shape, Dnnl.layout(x.dims(), tag), Dnnl.layout(y.dims(), tag), gx != null);
-            if (!other.reference()) {
+            if (p == null || !other.reference()) {
                 p = other;
             }
         }
@@ -80,7 +88,8 @@ final class DnnlConv implements LayerKernel {
         backwardWeights = new convolution_backward_weights(wpd);
         backwardData = dpd == null ? null : new convolution_backward_data(dpd);
         reference = p.reference();
-        implementation = fpd.impl_info_str().getString();
+        implementation = "forward " + fpd.impl_info_str().getString() + ", backward-weights "
+                + wpd.impl_info_str().getString() + (dpd == null ? "" : ", backward-data " + dpd.impl_info_str().getString());
         adapted = !fpd.src_desc().equals(x.desc()) || !fpd.dst_desc().equals(y.desc());
 
         weights = new WeightAdapters(d, d.bind(Dnnl.plain(wDims), w), d.bind(Dnnl.plain(wDims), gw), fpd.weights_desc(),
@@ -117,32 +126,44 @@ final class DnnlConv implements LayerKernel {
             return new Primitives(f, shape.backwardWeights(d, f), dataNeeded ? shape.backwardData(d, f) : null);
         }
 
+        /** The primitives, or null if oneDNN has no kernel at all for the algorithm in these layouts (Winograd on most shapes). */
+        static Primitives available(Dnnl d, Shape shape, memory.desc src, memory.desc dst, boolean dataNeeded) {
+            try {
+                return of(d, shape, src, dst, dataNeeded);
+            } catch (RuntimeException unsupported) {
+                if (shape.algorithms.usesWinograd()) {
+                    return null;
+                }
+                throw unsupported;
+            }
+        }
+
         boolean reference() {
             return Dnnl.isReference(forward) || Dnnl.isReference(weights) || (data != null && Dnnl.isReference(data));
         }
     }
 
-    /** What the three primitives share: the algorithm, weight dims, bias layout, strides and padding. */
-    private record Shape(dnnl.algorithm algorithm, memory.desc anyWeights, memory.desc bias, long[] strides, long[] pad) {
+    /** What the three primitives share: their algorithms, weight dims, bias layout, strides and padding. */
+    private record Shape(ConvAlgorithm.Passes algorithms, memory.desc anyWeights, memory.desc bias, long[] strides, long[] pad) {
         convolution_forward.primitive_desc forward(Dnnl d, memory.desc src, memory.desc dst) {
             return new convolution_forward.primitive_desc(bias == null
-                    ? new convolution_forward.desc(dnnl.prop_kind.forward_training, algorithm,
+                    ? new convolution_forward.desc(dnnl.prop_kind.forward_training, algorithms.forward(),
                             src, anyWeights, dst, strides, pad, pad)
-                    : new convolution_forward.desc(dnnl.prop_kind.forward_training, algorithm,
+                    : new convolution_forward.desc(dnnl.prop_kind.forward_training, algorithms.forward(),
                             src, anyWeights, bias, dst, strides, pad, pad), d.engine);
         }
 
         convolution_backward_weights.primitive_desc backwardWeights(Dnnl d, convolution_forward.primitive_desc f) {
             return new convolution_backward_weights.primitive_desc(bias == null
-                    ? new convolution_backward_weights.desc(algorithm, f.src_desc(), anyWeights,
+                    ? new convolution_backward_weights.desc(algorithms.backwardWeights(), f.src_desc(), anyWeights,
                             f.dst_desc(), strides, pad, pad)
-                    : new convolution_backward_weights.desc(algorithm, f.src_desc(), anyWeights,
+                    : new convolution_backward_weights.desc(algorithms.backwardWeights(), f.src_desc(), anyWeights,
                             bias, f.dst_desc(), strides, pad, pad), d.engine, f);
         }
 
         convolution_backward_data.primitive_desc backwardData(Dnnl d, convolution_forward.primitive_desc f) {
             return new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-                    algorithm, f.src_desc(), anyWeights, f.dst_desc(), strides, pad, pad),
+                    algorithms.backwardData(), f.src_desc(), anyWeights, f.dst_desc(), strides, pad, pad),
                     d.engine, f);
         }
     }
@@ -152,7 +173,7 @@ final class DnnlConv implements LayerKernel {
         return reference;
     }
 
-    /** oneDNN's name for the forward kernel it picked (e.g. {@code jit_wino_4x3:avx512_core}). */
+    /** oneDNN's names for the kernels of the three passes (e.g. {@code forward jit_wino_4x3:avx512_core, ...}). */
     String implementation() {
         return implementation;
     }

@@ -1,9 +1,14 @@
 package org.ocsp.modelops.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.global.dnnl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -44,26 +49,58 @@ class DnnlConvLayoutTest {
     }
 
     /**
-     * AUTO gives oneDNN the choice, and on this CPU it takes Winograd for the VGG's 3x3 convs at the
-     * equivalence test's Winograd batch (32; not at 8), so {@link EngineEquivalenceTest} checks Winograd's numbers; DIRECT
-     * never does.
+     * On this CPU AUTO takes Winograd for the forward and backward-data passes of the VGG's wide
+     * 3x3 convs at the equivalence test's Winograd batch (32), and for backward-weights of the
+     * widest, so {@link EngineEquivalenceTest} checks Winograd's numbers in all three passes; the
+     * narrow first conv stays direct. ONEDNN never takes Winograd for backward-weights; DIRECT
+     * never takes it.
      */
     @Test
-    void autoPicksWinogradForTheVggAndDirectDoesNot() {
+    void autoTakesWinogradForTheWideConvsOnly() {
         NetworkGraph g = org.ocsp.modelops.arch.Architectures.byName("fashion-vgg", 10);
         assumeTrue(Dnnl.get().orElseThrow().activationLayouts().get(0) == org.bytedeco.dnnl.memory.format_tag.nChw16c,
                 "Winograd needs AVX-512 here");
+        Map<ConvAlgorithm, Map<LayerId, String>> kernels = new EnumMap<>(ConvAlgorithm.class);
         for (ConvAlgorithm a : ConvAlgorithm.values()) {
             try (ParameterStore p = ParameterStore.allocate(g, DataType.FLOAT)) {
                 new Initializer(5).initialize(g, p);
                 int batch = EngineEquivalenceTest.WINOGRAD_BATCH;
                 DnnlPlan.Arena arena = new DnnlPlan.Arena(batch, DnnlPlan.LayoutChoice.AUTO, a);
-                java.util.Collection<String> kernels = DnnlPlan.build(Dnnl.get().orElseThrow(), g, p, arena, batch)
-                        .convImplementations().values();
-                assertEquals(a == ConvAlgorithm.AUTO, kernels.stream().anyMatch(k -> k.contains("wino")), a + ": " + kernels);
+                kernels.put(a, DnnlPlan.build(Dnnl.get().orElseThrow(), g, p, arena, batch).convImplementations());
                 arena.close();
             }
         }
+        Map<LayerId, String> auto = kernels.get(ConvAlgorithm.AUTO);
+        for (String wide : List.of("features.3", "features.7", "features.10", "features.14")) {
+            String k = auto.get(LayerId.of(wide));
+            assertTrue(k.contains("forward jit_wino") && k.contains("backward-data jit_wino"), wide + ": " + k);
+        }
+        for (String widest : List.of("features.7", "features.10", "features.14")) {
+            String k = auto.get(LayerId.of(widest));
+            assertTrue(k.contains("backward-weights jit_wino"), widest + ": " + k);
+        }
+        assertFalse(auto.get(LayerId.of("features.3")).contains("backward-weights jit_wino"), auto.toString());
+        assertFalse(auto.get(LayerId.of("features.0")).contains("wino"), auto.toString());
+        assertTrue(kernels.get(ConvAlgorithm.ONEDNN).values().stream().anyMatch(k -> k.startsWith("forward jit_wino")),
+                kernels.get(ConvAlgorithm.ONEDNN).toString());
+        assertTrue(kernels.get(ConvAlgorithm.ONEDNN).values().stream().noneMatch(k -> k.contains("backward-weights jit_wino")),
+                kernels.get(ConvAlgorithm.ONEDNN).toString());
+        assertTrue(kernels.get(ConvAlgorithm.DIRECT).values().stream().noneMatch(k -> k.contains("wino")),
+                kernels.get(ConvAlgorithm.DIRECT).toString());
+    }
+
+    /** Below the batch and channel thresholds AUTO stays direct: Winograd's transforms would cost more than they save. */
+    @Test
+    void autoStaysDirectForNarrowConvsAndSmallBatches() {
+        ConvAlgorithm.Passes direct = ConvAlgorithm.Passes.all(dnnl.algorithm.convolution_direct);
+        assertEquals(List.of(direct), ConvAlgorithm.AUTO.candidates(new LayerSpec.Conv2d(16, 16, 3, 1, 1, 1, false), 128));
+        assertEquals(List.of(direct), ConvAlgorithm.AUTO.candidates(new LayerSpec.Conv2d(16, 32, 3, 1, 1, 1, false), 8));
+        assertEquals(List.of(direct), ConvAlgorithm.AUTO.candidates(new LayerSpec.Conv2d(32, 64, 3, 2, 1, 1, false), 128));
+        assertEquals(List.of(new ConvAlgorithm.Passes(dnnl.algorithm.convolution_winograd, dnnl.algorithm.convolution_winograd,
+                dnnl.algorithm.convolution_direct), direct),
+                ConvAlgorithm.AUTO.candidates(new LayerSpec.Conv2d(16, 32, 3, 1, 1, 1, false), 16));
+        assertEquals(ConvAlgorithm.Passes.all(dnnl.algorithm.convolution_winograd),
+                ConvAlgorithm.AUTO.candidates(new LayerSpec.Conv2d(32, 64, 3, 1, 1, 1, false), 16).get(0));
     }
 
     @Test

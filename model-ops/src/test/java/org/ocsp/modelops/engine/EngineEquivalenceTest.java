@@ -53,8 +53,9 @@ class EngineEquivalenceTest {
                 cases.add(Arguments.of(a.get()[0], a.get()[1], layout, ConvAlgorithm.AUTO, BATCH));
             }
         }
-        // At batch 32 AUTO takes Winograd for 3 of the VGG's 5 convs (DnnlConvLayoutTest), at 8 for none; at
-        // 16 for 6 of ResNet-20's convs. (ResNet-20 at 32 exceeds the gradient tolerance with either
+        // At batch 32 AUTO takes Winograd in all three passes for 4 of the VGG's 5 convs (DnnlConvLayoutTest),
+        // ONEDNN for the forward and backward-data passes of some, at 8 neither does; at 16 AUTO takes it for
+        // ResNet-20's 32- and 64-channel convs. (ResNet-20 at 32 exceeds the gradient tolerance with either
         // algorithm: more ReLU inputs within rounding of zero, see assertGradientClose.)
         for (ConvAlgorithm algorithm : ConvAlgorithm.values()) {
             cases.add(Arguments.of("fashion-vgg", Architectures.byName("fashion-vgg", 10), DnnlPlan.LayoutChoice.BLOCKED,
