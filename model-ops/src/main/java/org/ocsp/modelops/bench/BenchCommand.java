@@ -84,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prune", description = "FLOPs cut for the dense vs pruned comparison, 0 to skip (default: ${DEFAULT-VALUE}).")
     double prune = 0.5;
 
+    @Option(names = "--channel-multiple", description = "Keep every pruned group's width a multiple of this many channels "
+            + "(16 matches oneDNN's AVX-512 channel block; 1: any width, as OCSPruner) (default: ${DEFAULT-VALUE}).")
+    int channelMultiple = 1;
+
     @Option(names = "--profile-steps", description = "Steps in the per-layer profile, 0 to skip (default: ${DEFAULT-VALUE}).")
     int profileSteps = 5;
 
@@ -239,12 +243,15 @@ public final class BenchCommand implements Callable<Integer> {
     private PrunedRow densePruned(String arch, NetworkGraph graph, BenchTrainer dense, PythonReference py, int steps)
             throws IOException {
         List<ChannelGroup> groups = ChannelGroups.derive(graph);
-        SubnetworkSelector selector = new SubnetworkSelector(graph, groups, g -> CostModel.of(g).flops(), PruningLimit.reference());
+        SubnetworkSelector selector = new SubnetworkSelector(graph, groups, g -> CostModel.of(g).flops(), PruningLimit.reference())
+                .withChannelMultiple(channelMultiple);
         Selection s = selector.select(new L2GroupSaliency().scores(groups, dense.params()), prune);
         ChannelSurgery.PrunedModel p = ChannelSurgery.apply(graph, dense.params(), groups, s.mask());
         double flopsRatio = (double) CostModel.of(graph).flops() / CostModel.of(p.graph()).flops();
-        out.printf(Locale.ROOT, "pruned: %.1f%% FLOPs cut (%.1f -> %.1f MMAC), %d channels removed%n", 100 * s.reduction(),
-                CostModel.of(graph).flops() / 1e6, CostModel.of(p.graph()).flops() / 1e6, s.prunedChannels());
+        out.printf(Locale.ROOT, "pruned: %.1f%% FLOPs cut (%.1f -> %.1f MMAC), %d channels removed, widths in multiples of %d%n",
+                100 * s.reduction(), CostModel.of(graph).flops() / 1e6, CostModel.of(p.graph()).flops() / 1e6, s.prunedChannels(),
+                channelMultiple);
+        out.println("pruned conv widths: " + convWidths(p.graph()));
         Path weights = workDir.resolve(arch + "-pruned").resolve("weights");
         TensorDir.Writer w = TensorDir.writer(weights);
         TensorDir.exportParameters(p.params(), w);
@@ -278,6 +285,17 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return new PrunedRow(arch, flopsRatio, ours, withPytorch ? theirs : null);
+    }
+
+    /** {@code in->out} of every conv, in graph order. */
+    private static String convWidths(NetworkGraph g) {
+        StringBuilder b = new StringBuilder();
+        for (org.ocsp.modelops.graph.Node n : g.nodes()) {
+            if (n.spec() instanceof org.ocsp.modelops.graph.LayerSpec.Conv2d c) {
+                b.append(b.length() == 0 ? "" : " ").append(c.inChannels()).append("->").append(c.outChannels());
+            }
+        }
+        return b.toString();
     }
 
     /** Images/s per window of a dense network and its pruned version. */

@@ -24,6 +24,12 @@ import org.ocsp.modelops.saliency.GroupScores;
  * }</pre>
  * Of the candidate prefixes, the one whose reduction is closest to the target wins; with fine
  * enough channels that is within 5e-4 of the target.
+ *
+ * <p>{@link #withChannelMultiple(int)} keeps every group's width a multiple of a block (or its
+ * full width), like Torch-Pruning's {@code round_to}: CPU kernels in oneDNN's blocked layout pad
+ * channels to 16 (AVX-512) or 8 (AVX2), so 21 channels cost as much as 32 and a pruned network
+ * would not get faster in proportion to its FLOPs. Each group then loses its lowest-ranked
+ * channels of the prefix in whole blocks only.
  */
 public final class SubnetworkSelector {
     private final NetworkGraph graph;
@@ -31,14 +37,29 @@ public final class SubnetworkSelector {
     private final ToDoubleFunction<NetworkGraph> flops;
     private final PruningLimit limit;
     private final double denseFlops;
+    private final int channelMultiple;
 
     public SubnetworkSelector(NetworkGraph graph, List<ChannelGroup> groups, ToDoubleFunction<NetworkGraph> flops,
                               PruningLimit limit) {
+        this(graph, groups, flops, limit, 1);
+    }
+
+    private SubnetworkSelector(NetworkGraph graph, List<ChannelGroup> groups, ToDoubleFunction<NetworkGraph> flops,
+                               PruningLimit limit, int channelMultiple) {
+        if (channelMultiple < 1) {
+            throw new IllegalArgumentException("Invalid value " + channelMultiple + " for configuration channelMultiple: must be >= 1");
+        }
         this.graph = graph;
         this.groups = List.copyOf(groups);
         this.flops = flops;
         this.limit = limit;
         this.denseFlops = flops.applyAsDouble(graph);
+        this.channelMultiple = channelMultiple;
+    }
+
+    /** The same selector, keeping each group's width a multiple of {@code multiple} channels (or the full width). */
+    public SubnetworkSelector withChannelMultiple(int multiple) {
+        return new SubnetworkSelector(graph, groups, flops, limit, multiple);
     }
 
     private record Candidate(int group, int channel, double score) {
@@ -85,7 +106,22 @@ public final class SubnetworkSelector {
         if (lo > 0 && Math.abs(reduction(candidates, lo - 1) - targetReduction) <= Math.abs(reduction(candidates, lo) - targetReduction)) {
             best = lo - 1;
         }
-        return new Selection(mask(candidates, best), denseFlops, flopsOf(candidates, best), best);
+        return new Selection(mask(candidates, best), denseFlops, flopsOf(candidates, best), Arrays.stream(removed(candidates, best)).sum());
+    }
+
+    /** Channels each group loses with the first {@code k} candidates, in whole blocks of the channel multiple. */
+    private int[] removed(List<Candidate> c, int k) {
+        int[] removed = new int[groups.size()];
+        for (int i = 0; i < k; i++) {
+            removed[c.get(i).group()]++;
+        }
+        for (int gi = 0; gi < removed.length; gi++) {
+            int width = groups.get(gi).width();
+            int kept = width - removed[gi];
+            int rounded = Math.min(width, (kept + channelMultiple - 1) / channelMultiple * channelMultiple);
+            removed[gi] = width - rounded;
+        }
+        return removed;
     }
 
     private double reduction(List<Candidate> c, int k) {
@@ -93,10 +129,7 @@ public final class SubnetworkSelector {
     }
 
     private double flopsOf(List<Candidate> c, int k) {
-        int[] removed = new int[groups.size()];
-        for (int i = 0; i < k; i++) {
-            removed[c.get(i).group()]++;
-        }
+        int[] removed = removed(c, k);
         Map<String, Integer> widths = new HashMap<>();
         for (int gi = 0; gi < groups.size(); gi++) {
             if (removed[gi] > 0) {
@@ -111,8 +144,14 @@ public final class SubnetworkSelector {
         for (int gi = 0; gi < groups.size(); gi++) {
             pruned[gi] = new boolean[groups.get(gi).width()];
         }
+        // Within a group the prefix lists channels lowest score first, so its first removed[g] go.
+        int[] left = removed(c, k);
         for (int i = 0; i < k; i++) {
-            pruned[c.get(i).group()][c.get(i).channel()] = true;
+            Candidate x = c.get(i);
+            if (left[x.group()] > 0) {
+                pruned[x.group()][x.channel()] = true;
+                left[x.group()]--;
+            }
         }
         SubnetworkMask.Builder b = SubnetworkMask.builder();
         for (int gi = 0; gi < groups.size(); gi++) {

@@ -112,6 +112,69 @@ class SubnetworkSelectorTest {
         assertEquals(0, s.mask().kept(last.id())[0] == 0 ? 1 : 0, "channel 0 has the lowest score and goes first");
     }
 
+    static Stream<Arguments> blockTargets() {
+        return Stream.of(
+                Arguments.of("fashion-vgg", org.ocsp.modelops.arch.Architectures.byName("fashion-vgg", 10), 0.5),
+                Arguments.of("resnet56", CifarResNet.resnet56(10), 0.5),
+                Arguments.of("vgg16-cifar", Vgg.cifar16(10), 0.6),
+                Arguments.of("resnet50", ImageNetResNet.resnet50(1000), 0.43));
+    }
+
+    @ParameterizedTest(name = "{0} target {2}")
+    @MethodSource("blockTargets")
+    void aChannelMultipleKeepsEveryGroupInWholeBlocksOfItsBestChannels(String name, NetworkGraph graph, double target) {
+        List<ChannelGroup> groups = ChannelGroups.derive(graph);
+        GroupScores scores = randomScores(groups, 23);
+        SubnetworkSelector plain = new SubnetworkSelector(graph, groups, SubnetworkSelectorTest::flops, PruningLimit.reference());
+        Selection s = plain.withChannelMultiple(16).select(scores, target);
+        int removed = 0;
+        boolean anyPruned = false;
+        for (ChannelGroup g : groups) {
+            int kept = s.mask().keptCount(g.id());
+            assertTrue(kept == g.width() || kept % 16 == 0, name + " " + g.id() + ": " + kept + " of " + g.width());
+            assertTrue(g.width() - kept <= PruningLimit.reference().maxPrunable(g.width()), g.id());
+            anyPruned |= kept < g.width();
+            removed += g.width() - kept;
+            // The kept channels are the group's best-scored ones.
+            double[] sc = scores.of(g.id());
+            double worstKept = java.util.Arrays.stream(s.mask().kept(g.id())).mapToDouble(c -> sc[c]).min().orElseThrow();
+            java.util.Set<Integer> keptSet = new java.util.HashSet<>();
+            for (int c : s.mask().kept(g.id())) {
+                keptSet.add(c);
+            }
+            for (int c = 0; c < sc.length; c++) {
+                if (!keptSet.contains(c)) {
+                    assertTrue(sc[c] <= worstKept, g.id() + ": pruned channel " + c + " scores above a kept one");
+                }
+            }
+        }
+        assertTrue(anyPruned, name);
+        assertEquals(removed, s.prunedChannels());
+        // Whole blocks are coarse, but the search still lands near the target; the FLOPs reported
+        // are those of the widths the mask keeps.
+        assertTrue(Math.abs(s.reduction() - target) <= 0.06, name + ": reduction " + s.reduction());
+        Map<String, Integer> widths = new HashMap<>();
+        for (ChannelGroup g : groups) {
+            widths.put(g.id(), s.mask().keptCount(g.id()));
+        }
+        assertEquals(flops(GraphResizer.withWidths(graph, groups, widths)), s.flops(), 1e-6 * s.flops());
+    }
+
+    @Test
+    void channelMultipleOneIsThePlainSelection() {
+        NetworkGraph graph = CifarResNet.resnet56(10);
+        List<ChannelGroup> groups = ChannelGroups.derive(graph);
+        GroupScores scores = randomScores(groups, 5);
+        SubnetworkSelector plain = new SubnetworkSelector(graph, groups, SubnetworkSelectorTest::flops, PruningLimit.reference());
+        Selection a = plain.select(scores, 0.5);
+        Selection b = plain.withChannelMultiple(1).select(scores, 0.5);
+        for (ChannelGroup g : groups) {
+            assertTrue(java.util.Arrays.equals(a.mask().kept(g.id()), b.mask().kept(g.id())), g.id());
+        }
+        assertEquals(a.prunedChannels(), b.prunedChannels());
+        assertThrows(IllegalArgumentException.class, () -> plain.withChannelMultiple(0));
+    }
+
     @Test
     void rejectsTargetsOutsideTheUnitInterval() {
         NetworkGraph graph = CifarResNet.resnet20(10);
