@@ -125,6 +125,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (channelMultiple < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value " + channelMultiple + " for option '--channel-multiple': must be >= 1");
+        }
         RunConfigOptions options = RunConfigOptions.of(spec);
         RunConfig config = options.build(options.values());
         batch = config.get(RunConfigDef.BATCH_SIZE);
