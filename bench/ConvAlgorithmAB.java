@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.bench.WindowStats;
 import org.ocsp.modelops.cost.CostModel;
 import org.ocsp.modelops.engine.ParameterStore;
 import org.ocsp.modelops.graph.NetworkGraph;
@@ -76,10 +77,10 @@ public class ConvAlgorithmAB {
         System.out.println("| algorithm | dense img/s (min-max) | pruned img/s (min-max) | pruned speed-up |");
         System.out.println("|---|---:|---:|---:|");
         for (String a : algorithms) {
-            List<Double> d = rates.get(a + " dense");
-            List<Double> p = rates.get(a + " pruned");
-            System.out.printf(Locale.ROOT, "| %s | %.1f (%.0f-%.0f) | %.1f (%.0f-%.0f) | %.2fx |%n", a, median(d), min(d), max(d),
-                    median(p), min(p), max(p), median(p) / median(d));
+            WindowStats d = new WindowStats(rates.get(a + " dense"));
+            WindowStats p = new WindowStats(rates.get(a + " pruned"));
+            System.out.printf(Locale.ROOT, "| %s | %.1f (%.0f-%.0f) | %.1f (%.0f-%.0f) | %.2fx |%n", a, d.median(), d.min(), d.max(),
+                    p.median(), p.min(), p.max(), p.median() / d.median());
         }
         String base = algorithms[0];
         for (int i = 1; i < algorithms.length; i++) {
@@ -101,18 +102,7 @@ public class ConvAlgorithmAB {
     }
 
     static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        java.util.Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    static double min(List<Double> v) {
-        return java.util.Collections.min(v);
-    }
-
-    static double max(List<Double> v) {
-        return java.util.Collections.max(v);
+        return new WindowStats(v).median();
     }
 
     static double medianRatio(List<Double> a, List<Double> b) {
@@ -125,12 +115,22 @@ public class ConvAlgorithmAB {
 
     /** bench.BenchTrainer (package-private) through reflection: the training step on synthetic batches. */
     static final class Trainer {
-        private static final Class<?> TYPE;
+        private static final Method INITIALISED;
+        private static final Method OF;
+        private static final Method PARAMS;
+        private static final Method RUN;
 
         static {
             try {
-                TYPE = Class.forName("org.ocsp.modelops.bench.BenchTrainer");
-            } catch (ClassNotFoundException e) {
+                Class<?> type = Class.forName("org.ocsp.modelops.bench.BenchTrainer");
+                INITIALISED = type.getDeclaredMethod("initialised", NetworkGraph.class, int.class, long.class, double.class);
+                OF = type.getDeclaredMethod("of", NetworkGraph.class, ParameterStore.class, int.class, long.class, double.class);
+                PARAMS = type.getDeclaredMethod("params");
+                RUN = type.getDeclaredMethod("run", int.class);
+                for (Method m : new Method[] {INITIALISED, OF, PARAMS, RUN}) {
+                    m.setAccessible(true);
+                }
+            } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
@@ -142,36 +142,25 @@ public class ConvAlgorithmAB {
         }
 
         static Trainer initialised(NetworkGraph graph, int batch) throws Exception {
-            Method m = TYPE.getDeclaredMethod("initialised", NetworkGraph.class, int.class, long.class, double.class);
-            m.setAccessible(true);
-            return new Trainer(m.invoke(null, graph, batch, 42L, 0.05));
+            return new Trainer(INITIALISED.invoke(null, graph, batch, 42L, 0.05));
         }
 
         static Trainer of(NetworkGraph graph, ParameterStore params, int batch) throws Exception {
-            Method m = TYPE.getDeclaredMethod("of", NetworkGraph.class, ParameterStore.class, int.class, long.class, double.class);
-            m.setAccessible(true);
-            return new Trainer(m.invoke(null, graph, params, batch, 42L, 0.05));
+            return new Trainer(OF.invoke(null, graph, params, batch, 42L, 0.05));
         }
 
         ParameterStore params() {
-            return (ParameterStore) call("params");
+            return (ParameterStore) invoke(PARAMS);
         }
 
+        /** Seconds for {@code steps} training steps. */
         double run(int steps) {
-            try {
-                Method m = TYPE.getDeclaredMethod("run", int.class);
-                m.setAccessible(true);
-                return (double) m.invoke(trainer, steps);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+            return (double) invoke(RUN, steps);
         }
 
-        private Object call(String name) {
+        private Object invoke(Method m, Object... args) {
             try {
-                Method m = TYPE.getDeclaredMethod(name);
-                m.setAccessible(true);
-                return m.invoke(trainer);
+                return m.invoke(trainer, args);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }

@@ -251,10 +251,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .withChannelMultiple(channelMultiple);
         Selection s = selector.select(new L2GroupSaliency().scores(groups, dense.params()), prune);
         ChannelSurgery.PrunedModel p = ChannelSurgery.apply(graph, dense.params(), groups, s.mask());
-        double flopsRatio = (double) CostModel.of(graph).flops() / CostModel.of(p.graph()).flops();
+        double flopsRatio = s.denseFlops() / s.flops();
         out.printf(Locale.ROOT, "pruned: %.1f%% FLOPs cut (%.1f -> %.1f MMAC), %d channels removed, widths in multiples of %d%n",
-                100 * s.reduction(), CostModel.of(graph).flops() / 1e6, CostModel.of(p.graph()).flops() / 1e6, s.prunedChannels(),
-                channelMultiple);
+                100 * s.reduction(), s.denseFlops() / 1e6, s.flops() / 1e6, s.prunedChannels(), channelMultiple);
         out.println("pruned conv widths: " + convWidths(p.graph()));
         Path weights = workDir.resolve(arch + "-pruned").resolve("weights");
         TensorDir.Writer w = TensorDir.writer(weights);

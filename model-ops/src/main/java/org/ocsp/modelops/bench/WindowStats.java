@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Images/s of repeated timing windows: median, min and max. */
-record WindowStats(List<Double> windows) {
-    WindowStats {
+/** Images/s of repeated timing windows: median, min and max (public for the bench/ A/B programs). */
+public record WindowStats(List<Double> windows) {
+    public WindowStats {
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("No windows measured");
         }
@@ -19,17 +19,17 @@ record WindowStats(List<Double> windows) {
         return s;
     }
 
-    double median() {
+    public double median() {
         List<Double> s = sorted();
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    double min() {
+    public double min() {
         return sorted().get(0);
     }
 
-    double max() {
+    public double max() {
         List<Double> s = sorted();
         return s.get(s.size() - 1);
     }

@@ -56,14 +56,18 @@ final class DnnlConv implements LayerKernel {
         long[] wDims = g == 1
                 ? new long[] {s.outChannels(), s.inChannels(), k, k}
                 : new long[] {g, s.outChannels() / g, s.inChannels() / g, k, k};
-        Shape shape = null;
-        Primitives p = null;
+        memory.desc anyWeights = Dnnl.any(wDims);
+        memory.desc bias = b == null ? null : Dnnl.plain(new long[] {s.outChannels()});
+        long[] strides = {s.stride(), s.stride()};
+        long[] pad = {s.padding(), s.padding()};
         // The network input's gradient is never needed, so its conv may always read it in the
         // layout its kernel prefers (a reorder of a few input channels).
         memory.desc planSrc = gx == null ? Dnnl.any(x.dims()) : x.desc();
+        // The last candidate is never Winograd, so oneDNN always has some kernel for it: p is set.
+        Shape shape = null;
+        Primitives p = null;
         for (ConvAlgorithm.Passes a : algorithm.candidates(s, x.dims()[0])) {
-            shape = new Shape(a, Dnnl.any(wDims), b == null ? null : Dnnl.plain(new long[] {s.outChannels()}),
-                    new long[] {s.stride(), s.stride()}, new long[] {s.padding(), s.padding()});
+            shape = new Shape(a, anyWeights, bias, strides, pad);
             p = Primitives.available(d, shape, planSrc, y.desc(), gx != null);
             if (p != null && !p.reference()) {
                 break;
@@ -73,11 +77,11 @@ final class DnnlConv implements LayerKernel {
         // layout (seen: 11-14 input channels in nChw16c, even in layouts of oneDNN's choosing).
         // Converting this conv's activations keeps the rest of the plan in its layout.
         for (memory.format_tag tag : List.of(memory.format_tag.any, memory.format_tag.nhwc)) {
-            if (p != null && !p.reference()) {
+            if (!p.reference()) {
                 break;
             }
             Primitives other = Primitives.of(d, shape, Dnnl.layout(x.dims(), tag), Dnnl.layout(y.dims(), tag), gx != null);
-            if (p == null || !other.reference()) {
+            if (!other.reference()) {
                 p = other;
             }
         }
