@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ocsp.modelops.engine.CpuFeatures;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -106,6 +107,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
         }
         Files.createDirectories(workDir);
         o.println("bench streaming: " + MachineLine.describe());
+        o.println("bench streaming: " + CpuFeatures.describe());
         o.println("date " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ", load average " + MachineLine.load());
         List<ArchResult> results = new ArrayList<>();
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().start();

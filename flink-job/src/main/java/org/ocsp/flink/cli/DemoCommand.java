@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ocsp.modelops.engine.CpuFeatures;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -111,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         BatchSequence seq = dataset.sequence();
         RunSpec spec = run.toSpec(settings);
         long started = System.nanoTime();
+        o.println("demo: " + CpuFeatures.describe());
         o.println("demo: starting an in-process Kafka broker ...");
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().start()) {
             String bootstrap = kafka.bootstrapServers();

@@ -3,6 +3,7 @@ package org.ocsp.flink.job;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.ocsp.modelops.engine.CpuFeatures;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -68,6 +69,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         LOG.info(device.describe());
         if (device.kind() == ComputeDevice.Kind.CPU) {
             TrainerThreads.limit(getRuntimeContext());
+            LOG.info("CPU features: {}", CpuFeatures.describe());
         }
         metrics = new TrainerMetrics(getRuntimeContext().getMetricGroup(), device);
         live = new LiveRuns(state, metrics::run);

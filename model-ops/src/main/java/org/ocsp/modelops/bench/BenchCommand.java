@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ocsp.modelops.engine.CpuFeatures;
 import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.cli.RunConfigOptions;
 import org.ocsp.modelops.config.RunConfig;
@@ -138,6 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("# model-ops bench");
         out.println("machine: " + MachineInfo.line());
         out.println("nd4j:    " + ThreadSettings.describe());
+        out.println("cpu:     " + CpuFeatures.describe());
         out.printf(Locale.ROOT, "batch %d, threads %d, %d windows, warm-up %d steps, lr %.3g, SGD Nesterov 0.9 wd 5e-4%n",
                 batch, threads, windows, warmup, lr);
         double peak = Math.max(SgemmPeak.gflops(1024, 5), SgemmPeak.gflops(2048, 3));

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.ocsp.modelops.engine.CpuFeatures;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
 import org.ocsp.modelops.config.Setting;
@@ -108,6 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + "reduction%s, seed %d%n", config.get(RunConfigDef.ARCH), dataDir, data.train().size(),
                 data.test().size(), epochs, seq.batchCount(Split.TRAIN), target * 100,
                 noPrune ? " (--no-prune: dense baseline)" : "", seed);
+        o.println("model-ops train: " + CpuFeatures.describe());
         PruningLoop loop = new PruningLoop(graph, settings, stability, target, PruningLimit.reference(), !noPrune);
         ConsoleListener listener = new ConsoleListener(o, progress);
         List<EpochReport> reports = loop.run(seq, epochs, listener);

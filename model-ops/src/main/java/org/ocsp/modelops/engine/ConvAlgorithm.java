@@ -16,7 +16,8 @@ import org.ocsp.modelops.graph.LayerSpec;
  *       {@value #WINOGRAD_WEIGHTS_MIN_CHANNEL_PRODUCT}; direct kernels elsewhere. Winograd's tile
  *       transforms cost per channel while its savings grow with channel pairs, so narrow convs
  *       (ResNet's 16-channel stage, most pruned convs) run faster direct. Thresholds measured per
- *       pass on this CPU (bench/RESULTS.md, row 7).</li>
+ *       pass on an AVX-512 CPU (bench/RESULTS.md, row 7). Where the ISA has no Winograd kernels
+ *       (oneDNN 2.5 on AVX2) every pass is direct.</li>
  *   <li>{@link #ONEDNN} lets oneDNN pick (its {@code convolution_auto}, row 6): Winograd for the
  *       forward and backward-data passes of most 3x3 convs, 16-channel ones included, direct
  *       backward-weights always. Kept to compare.</li>
@@ -50,15 +51,17 @@ enum ConvAlgorithm {
     /**
      * Algorithms to try for this conv at this batch, best first; the caller takes the first that
      * oneDNN has optimised kernels for in the plan's layout (Winograd has none for many shapes).
+     * Without Winograd kernels on this ISA ({@code winogradKernels} false: oneDNN 2.5 on AVX2) AUTO
+     * asks for direct kernels only, instead of asking for Winograd and failing over per conv.
      */
-    List<Passes> candidates(LayerSpec.Conv2d s, long batch) {
+    List<Passes> candidates(LayerSpec.Conv2d s, long batch, boolean winogradKernels) {
         Passes direct = Passes.all(dnnl.algorithm.convolution_direct);
         return switch (this) {
             case ONEDNN -> List.of(Passes.all(dnnl.algorithm.convolution_auto));
             case DIRECT -> List.of(direct);
             case AUTO -> {
                 long pairs = (long) s.inChannels() * s.outChannels();
-                if (!(s.kernel() == 3 && s.stride() == 1 && s.groups() == 1 && batch >= WINOGRAD_MIN_BATCH
+                if (!(winogradKernels && s.kernel() == 3 && s.stride() == 1 && s.groups() == 1 && batch >= WINOGRAD_MIN_BATCH
                         && pairs >= WINOGRAD_MIN_CHANNEL_PRODUCT)) {
                     yield List.of(direct);
                 }

@@ -28,11 +28,13 @@ final class Dnnl {
     final engine engine;
     final stream stream;
     private final memory.format_tag blocked;
+    private final boolean winograd;
 
     private Dnnl() {
         this.engine = new engine(org.bytedeco.dnnl.engine.kind.cpu, 0);
         this.stream = new stream(engine);
         this.blocked = probeBlockedLayout(engine);
+        this.winograd = probeWinograd(engine);
     }
 
     /** The engine, or empty (with the reason logged once) if oneDNN's native library cannot load. */
@@ -41,8 +43,8 @@ final class Dnnl {
             if (instance == null) {
                 try {
                     Dnnl d = new Dnnl();
-                    LOG.info("oneDNN {}.{}.{} CPU engine, activations in {}", dnnl.dnnl_version().major(),
-                            dnnl.dnnl_version().minor(), dnnl.dnnl_version().patch(), d.blocked);
+                    LOG.info("oneDNN {}.{}.{} CPU engine: {}", dnnl.dnnl_version().major(),
+                            dnnl.dnnl_version().minor(), dnnl.dnnl_version().patch(), d.describe());
                     instance = Optional.of(d);
                 } catch (Throwable t) {
                     LOG.warn("oneDNN is not available ({}); the ND4J engine is used", t.toString());
@@ -50,6 +52,52 @@ final class Dnnl {
                 }
             }
             return instance;
+        }
+    }
+
+    /**
+     * The instruction set oneDNN dispatches to: the CPU's best, or less where {@code ONEDNN_MAX_CPU_ISA}
+     * (older name {@code DNNL_MAX_CPU_ISA}) caps it. Its kernel names carry the same word
+     * ({@code jit:avx2}, {@code bnorm_jit:avx512_common}).
+     */
+    String isa() {
+        int bits = dnnl.dnnl_get_effective_cpu_isa();
+        for (dnnl.cpu_isa i : dnnl.cpu_isa.values()) {
+            if (i.value == bits) {
+                return i.name();
+            }
+        }
+        return "0x" + Integer.toHexString(bits);
+    }
+
+    /** Channels per block of the blocked activation layout (16 with AVX-512, 8 with AVX2), or 1 without one. */
+    int channelBlock() {
+        return blocked == memory.format_tag.nChw16c ? 16 : blocked == memory.format_tag.nChw8c ? 8 : 1;
+    }
+
+    /** True if this ISA has Winograd conv kernels (oneDNN 2.5 has them for AVX-512 only). */
+    boolean hasWinograd() {
+        return winograd;
+    }
+
+    /** ISA (and its cap, if one is set), activation layout and Winograd availability, for logs and startup lines. */
+    String describe() {
+        String cap = System.getenv("ONEDNN_MAX_CPU_ISA") != null ? "ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA")
+                : System.getenv("DNNL_MAX_CPU_ISA") != null ? "DNNL_MAX_CPU_ISA=" + System.getenv("DNNL_MAX_CPU_ISA") : null;
+        return "ISA " + isa() + (cap == null ? "" : " (capped by " + cap + ")") + ", activations in " + blocked
+                + ", Winograd kernels " + (winograd ? "available" : "not available");
+    }
+
+    /** Asks oneDNN whether it has a Winograd kernel for a conv every Winograd implementation covers (64 -> 64, 3x3). */
+    private static boolean probeWinograd(engine e) {
+        long[] one = {1, 1};
+        try {
+            new convolution_forward.primitive_desc(new convolution_forward.desc(dnnl.prop_kind.forward_training,
+                    dnnl.algorithm.convolution_winograd, any(new long[] {32, 64, 16, 16}), any(new long[] {64, 64, 3, 3}),
+                    any(new long[] {32, 64, 16, 16}), one, one, one), e);
+            return true;
+        } catch (RuntimeException unsupported) {
+            return false;
         }
     }
 

@@ -66,7 +66,7 @@ final class DnnlConv implements LayerKernel {
         // The last candidate is never Winograd, so oneDNN always has some kernel for it: p is set.
         Shape shape = null;
         Primitives p = null;
-        for (ConvAlgorithm.Passes a : algorithm.candidates(s, x.dims()[0])) {
+        for (ConvAlgorithm.Passes a : algorithm.candidates(s, x.dims()[0], d.hasWinograd())) {
             shape = new Shape(a, anyWeights, bias, strides, pad);
             p = Primitives.available(d, shape, planSrc, y.desc(), gx != null);
             if (p != null && !p.reference()) {
@@ -87,6 +87,9 @@ final class DnnlConv implements LayerKernel {
         }
         convolution_forward.primitive_desc fpd = p.forward();
         convolution_backward_weights.primitive_desc wpd = p.weights();
+        while (overrunsItsWorkspace(s, fpd, wpd, x.dims(), d.channelBlock()) && wpd.next_impl()) {
+            // the next implementation oneDNN offers for the same descriptors (a gemm or reference kernel)
+        }
         convolution_backward_data.primitive_desc dpd = p.data();
         forward = new convolution_forward(fpd);
         backwardWeights = new convolution_backward_weights(wpd);
@@ -120,6 +123,21 @@ final class DnnlConv implements LayerKernel {
             dataArgs.put(DNNL_ARG_WEIGHTS, weights.dataWeights());
             dataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc.inner());
         }
+    }
+
+    /**
+     * oneDNN 2.5's 1x1 backward-weights kernel ({@code jit_1x1}) for a strided conv on channels-last
+     * activations copies the strided input into a workspace sized for whole channel blocks and, with
+     * fewer input channels than a block, writes past it (oneDNN issue 6035, open): with two threads
+     * its weight gradient came out wrong in 56 of 200 identical steps on AVX2 (3 -> 4 channels at
+     * 6x6, stride 2), and the same overrun crashes on AVX-512 at larger images. Pruned ResNets fall
+     * back to channels-last with such channel counts, so those convs take oneDNN's next kernel.
+     */
+    static boolean overrunsItsWorkspace(LayerSpec.Conv2d s, convolution_forward.primitive_desc fpd,
+                                        convolution_backward_weights.primitive_desc wpd, long[] srcDims, int channelBlock) {
+        return s.kernel() == 1 && s.stride() > 1 && s.inChannels() % Math.max(channelBlock, 1) != 0
+                && fpd.src_desc().equals(Dnnl.layout(srcDims, memory.format_tag.nhwc))
+                && wpd.impl_info_str().getString().startsWith("jit_1x1");
     }
 
     /** The three primitive descriptors of one choice of activation layouts. */

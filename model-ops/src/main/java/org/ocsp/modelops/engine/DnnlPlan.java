@@ -70,7 +70,8 @@ final class DnnlPlan extends SequencedPlan {
             LOG.info("{} in layout {}: oneDNN reference kernels for {}", graph.name(), tag, slow);
         }
         arena.layout = plan.activationLayout;
-        LOG.debug("{}: activations in {}", graph.name(), arena.layout);
+        LOG.info("{} at batch {}, activations in {}: conv kernels {}", graph.name(), batch, arena.layout,
+                plan.convKernelCounts());
         return plan;
     }
 
@@ -253,6 +254,22 @@ final class DnnlPlan extends SequencedPlan {
 
     memory.format_tag activationLayout() {
         return activationLayout;
+    }
+
+    /**
+     * How many conv passes run on each oneDNN kernel ({@code jit:avx2 x12, jit_wino_4x3:avx512_core x6}):
+     * the one line that shows which ISA and algorithms a plan took.
+     */
+    String convKernelCounts() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (String passes : convImplementations().values()) {
+            for (String pass : passes.split(", ")) {
+                counts.merge(pass.substring(pass.lastIndexOf(' ') + 1), 1, Integer::sum);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        counts.forEach((k, n) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(" x").append(n));
+        return b.toString();
     }
 
     /** Layers whose oneDNN primitives run the reference (unoptimised) implementation. */
