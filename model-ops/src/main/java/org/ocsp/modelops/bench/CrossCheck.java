@@ -28,6 +28,13 @@ final class CrossCheck {
      * momentum 0.1 and the unbiased variance, so they test the semantics and must agree closely.
      */
     static final double RUNNING_STATS_TOLERANCE = 1e-4;
+    /**
+     * Where PyTorch's own float32 trajectory strays from its float64 one by more than
+     * {@link #LOSS_TOLERANCE} (ResNet-56: up to 0.2 over 20 steps), no float32 implementation can
+     * meet that bar; the gate is then model-ops float32's distance from PyTorch float64, at most
+     * this many times PyTorch float32's (largest relative loss difference over the steps).
+     */
+    static final double TRAJECTORY_FACTOR = 3;
     /** Every tensor after the first step: reported, with a warning above this. */
     static final double STEP1_WARNING = 1e-3;
 
@@ -41,8 +48,18 @@ final class CrossCheck {
     record Result(List<Double> modelOps, List<Double> pytorch, List<Double> pytorch64, double maxLossRelDiff, TensorDiff step1,
                   TensorDiff step1RunningStats, TensorDiff finalRunningStats) {
         boolean ok() {
-            return modelOps.size() == pytorch.size() && maxLossRelDiff < LOSS_TOLERANCE
-                    && step1RunningStats.relDiff() < RUNNING_STATS_TOLERANCE;
+            return modelOps.size() == pytorch.size() && (byTrajectory() ? trajectoryRatio() <= TRAJECTORY_FACTOR
+                    : maxLossRelDiff < LOSS_TOLERANCE) && step1RunningStats.relDiff() < RUNNING_STATS_TOLERANCE;
+        }
+
+        /** True where PyTorch float32 itself is farther than the loss tolerance from PyTorch float64. */
+        boolean byTrajectory() {
+            return !pytorch64.isEmpty() && maxRelDiff(pytorch, pytorch64) >= LOSS_TOLERANCE;
+        }
+
+        /** model-ops float32's largest distance from PyTorch float64 over PyTorch float32's. */
+        double trajectoryRatio() {
+            return maxRelDiff(modelOps, pytorch64) / Math.max(maxRelDiff(pytorch, pytorch64), 1e-12);
         }
     }
 
@@ -167,10 +184,12 @@ final class CrossCheck {
             }
             log.printf(Locale.ROOT, "%5d %14.8f %14.8f %12.3e%s%n", i + 1, a, b, Math.abs(a - b) / Math.abs(b), noise);
         }
-        log.printf(Locale.ROOT, "max loss rel.diff %.3e (tolerance %.0e)%n", r.maxLossRelDiff(), LOSS_TOLERANCE);
+        log.printf(Locale.ROOT, "max loss rel.diff %.3e (tolerance %.0e%s)%n", r.maxLossRelDiff(), LOSS_TOLERANCE,
+                r.byTrajectory() ? ", not gated: PyTorch float32 alone strays further from float64" : "");
         if (f64) {
-            log.printf(Locale.ROOT, "float32 rounding noise (against PyTorch float64): PyTorch float32 max %.3e, model-ops max %.3e%n",
-                    maxRelDiff(r.pytorch(), r.pytorch64()), maxRelDiff(r.modelOps(), r.pytorch64()));
+            log.printf(Locale.ROOT, "float32 rounding noise (against PyTorch float64): PyTorch float32 max %.3e, model-ops max %.3e"
+                    + " = %.2fx PyTorch's%s%n", maxRelDiff(r.pytorch(), r.pytorch64()), maxRelDiff(r.modelOps(), r.pytorch64()),
+                    r.trajectoryRatio(), r.byTrajectory() ? String.format(Locale.ROOT, " (gate: at most %.0fx)", TRAJECTORY_FACTOR) : "");
         }
         log.printf(Locale.ROOT, "BN running statistics after step 1: worst %s max|diff|/max|torch| %.3e (tolerance %.0e)%n",
                 r.step1RunningStats().name(), r.step1RunningStats().relDiff(), RUNNING_STATS_TOLERANCE);
