@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -124,9 +125,8 @@ public final class RunSpecs {
                 params = LinearSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
                 break;
             case MULTI_STEP:
-                params = MultiStepSchedule.newBuilder().setGamma(0.2).setMilestoneEpochs(List.of(
-                        (int) Math.round(epochs * 0.3), (int) Math.round(epochs * 0.6), (int) Math.round(epochs * 0.8),
-                        (int) Math.round(epochs * 0.9))).build();
+                params = MultiStepSchedule.newBuilder().setGamma(LearningRateSchedule.CIFAR_GAMMA).setMilestoneEpochs(
+                        Arrays.stream(LearningRateSchedule.cifarMilestoneEpochs(epochs)).boxed().toList()).build();
                 break;
             default:
                 params = CosineSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
@@ -350,8 +350,8 @@ public final class RunSpecs {
         Object params = s.getParams();
         if (params instanceof MultiStepSchedule) {
             MultiStepSchedule m = (MultiStepSchedule) params;
-            long[] milestones = m.getMilestoneEpochs().stream().mapToLong(e -> (long) e * batchesPerEpoch).toArray();
-            perIteration = LearningRateSchedule.multiStep(base, milestones, m.getGamma());
+            perIteration = LearningRateSchedule.multiStepAtEpochs(base,
+                    m.getMilestoneEpochs().stream().mapToInt(Integer::intValue).toArray(), m.getGamma(), batchesPerEpoch);
         } else if (params instanceof LinearSchedule) {
             perIteration = LearningRateSchedule.linear(base, ((LinearSchedule) params).getFinalLearningRate(),
                     (long) horizonEpochs(spec) * batchesPerEpoch);

@@ -90,6 +90,28 @@ class RunSpecsTest {
         }
     }
 
+    /** Epochs x TRAIN batches per epoch where rounding 30/60/80/90 % of epochs and of iterations disagree. */
+    static Stream<int[]> awkwardShapes() {
+        return Stream.of(new int[] {17, 10}, new int[] {7, 16}, new int[] {1, 5}, new int[] {3, 1}, new int[] {11, 3},
+                new int[] {30, 7}, new int[] {2, 129});
+    }
+
+    @ParameterizedTest
+    @MethodSource("awkwardShapes")
+    void theStreamedRunAndModelOpsTrainHaveTheSameRateAtEveryIteration(int[] shape) {
+        int epochs = shape[0];
+        int batches = shape[1];
+        for (ScheduleKind kind : ScheduleKind.values()) {
+            RunConfig config = RunConfig.builder().set(RunConfigDef.SCHEDULE, kind).set(RunConfigDef.EPOCHS, epochs).build();
+            var offline = config.schedule(batches);
+            var streamed = RunSpecs.schedule(RunSpecs.toSpec(config, null), batches);
+            for (long it = 0; it <= (long) epochs * batches + batches; it++) {
+                assertEquals(offline.lr(it), streamed.lr(it), 0, kind + ", " + epochs + " epochs of " + batches
+                        + " batches, iteration " + it);
+            }
+        }
+    }
+
     @Test
     void theReferenceSpecIsTheDeclaredDefaults() {
         assertEquals(RunSpecs.toSpec(RunConfig.builder().build(), null), spec());

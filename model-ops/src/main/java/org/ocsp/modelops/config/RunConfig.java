@@ -72,10 +72,12 @@ public final class RunConfig {
     /** The learning rate per iteration over {@code epochs x trainBatchesPerEpoch} iterations. */
     public LearningRateSchedule schedule(long trainBatchesPerEpoch) {
         double lr = get(RunConfigDef.LR);
-        long total = get(RunConfigDef.EPOCHS) * trainBatchesPerEpoch;
+        int epochs = get(RunConfigDef.EPOCHS);
+        long total = epochs * trainBatchesPerEpoch;
         switch (get(RunConfigDef.SCHEDULE)) {
             case MULTI_STEP:
-                return LearningRateSchedule.cifarMultiStep(lr, total);
+                return LearningRateSchedule.multiStepAtEpochs(lr, LearningRateSchedule.cifarMilestoneEpochs(epochs),
+                        LearningRateSchedule.CIFAR_GAMMA, trainBatchesPerEpoch);
             case LINEAR:
                 return LearningRateSchedule.linear(lr, 0, total);
             default:

@@ -49,7 +49,7 @@ public final class RunConfigDef {
 
     public static final Setting<ScheduleKind> SCHEDULE = Setting.ofEnum("schedule", ScheduleKind.class, Map.of())
             .optDefault(ScheduleKind.COSINE)
-            .setDoc("Learning-rate schedule per iteration (MULTI_STEP: x0.2 at 30/60/80/90% of the run)").build();
+            .setDoc("Learning-rate schedule per iteration (MULTI_STEP: x0.2 from the epochs at 30/60/80/90% of the run, rounded)").build();
 
     public static final Setting<Double> MOMENTUM = Setting.ofDouble("momentum").optDefault(0.9)
             .optValidator(Validator.fromUntil(0, 1)).setDoc("SGD momentum").build();

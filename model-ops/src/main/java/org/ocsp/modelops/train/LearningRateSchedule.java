@@ -43,11 +43,25 @@ public interface LearningRateSchedule {
         };
     }
 
-    /** The reference's CIFAR schedule: x0.2 at 30/60/80/90% of the run. */
-    static LearningRateSchedule cifarMultiStep(double base, long total) {
-        check(total);
-        return multiStep(base, new long[] {Math.round(total * 0.3), Math.round(total * 0.6), Math.round(total * 0.8),
-            Math.round(total * 0.9)}, 0.2);
+    /** The reference's CIFAR schedule multiplies the rate by this at each milestone. */
+    double CIFAR_GAMMA = 0.2;
+
+    /**
+     * The reference's CIFAR milestones in whole epochs: 30/60/80/90 % of the planned epochs, rounded.
+     * Whole epochs, because the logged run spec states its milestones in epochs; for the reference's
+     * 300 epochs they are the same iterations as 30/60/80/90 % of the iterations. A milestone listed
+     * twice (few epochs) applies gamma twice, as PyTorch's {@code MultiStepLR} does.
+     */
+    static int[] cifarMilestoneEpochs(int epochs) {
+        check(epochs);
+        return new int[] {(int) Math.round(epochs * 0.3), (int) Math.round(epochs * 0.6), (int) Math.round(epochs * 0.8),
+            (int) Math.round(epochs * 0.9)};
+    }
+
+    /** {@link #multiStep} with milestones at the start of these (0-based) epochs. */
+    static LearningRateSchedule multiStepAtEpochs(double base, int[] milestoneEpochs, double gamma, long batchesPerEpoch) {
+        check(batchesPerEpoch);
+        return multiStep(base, Arrays.stream(milestoneEpochs).mapToLong(e -> e * batchesPerEpoch).toArray(), gamma);
     }
 
     private static void check(long total) {

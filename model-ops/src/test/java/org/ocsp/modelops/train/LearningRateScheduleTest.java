@@ -1,5 +1,6 @@
 package org.ocsp.modelops.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -16,13 +17,23 @@ class LearningRateScheduleTest {
     }
 
     @Test
-    void cifarMultiStepMultipliesByPointTwoAtThirtySixtyEightyNinetyPercent() {
-        LearningRateSchedule s = LearningRateSchedule.cifarMultiStep(0.1, 1000);
+    void cifarMultiStepMultipliesByPointTwoFromTheEpochsAtThirtySixtyEightyNinetyPercent() {
+        assertArrayEquals(new int[] {3, 6, 8, 9}, LearningRateSchedule.cifarMilestoneEpochs(10));
+        LearningRateSchedule s = LearningRateSchedule.multiStepAtEpochs(0.1, LearningRateSchedule.cifarMilestoneEpochs(10),
+                LearningRateSchedule.CIFAR_GAMMA, 100);
         assertEquals(0.1, s.lr(299), 1e-12);
         assertEquals(0.02, s.lr(300), 1e-12);
         assertEquals(0.004, s.lr(600), 1e-12);
         assertEquals(0.0008, s.lr(800), 1e-12);
         assertEquals(0.00016, s.lr(900), 1e-12);
+    }
+
+    @Test
+    void aMilestoneListedTwiceAppliesGammaTwiceAsPyTorchDoes() {
+        assertArrayEquals(new int[] {2, 4, 6, 6}, LearningRateSchedule.cifarMilestoneEpochs(7));
+        LearningRateSchedule s = LearningRateSchedule.multiStepAtEpochs(1, new int[] {2, 4, 6, 6}, 0.5, 3);
+        assertEquals(0.25, s.lr(17), 1e-12);
+        assertEquals(0.0625, s.lr(18), 1e-12);
     }
 
     @Test
