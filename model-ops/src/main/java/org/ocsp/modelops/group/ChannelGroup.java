@@ -1,6 +1,10 @@
 package org.ocsp.modelops.group;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A set of channel indices that must be removed together: root (the first producer in graph
@@ -28,6 +32,20 @@ public record ChannelGroup(String id, int width, List<GroupMember> members) {
     }
 
     /** Checks a channel index against the group's width. */
+    /**
+     * Rejects a key that names no group, so a misspelt group id fails instead of pruning nothing.
+     *
+     * @param what what the keys belong to, for the message ("mask", "width map")
+     */
+    public static void checkKnownIds(Collection<String> ids, List<ChannelGroup> groups, String what) {
+        Set<String> known = groups.stream().map(ChannelGroup::id).collect(Collectors.toCollection(LinkedHashSet::new));
+        for (String id : ids) {
+            if (!known.contains(id)) {
+                throw new IllegalArgumentException("Unknown group '" + id + "' in the " + what + ": the groups are " + known);
+            }
+        }
+    }
+
     public void checkChannel(int c) {
         if (c < 0 || c >= width) {
             throw new IndexOutOfBoundsException("Channel " + c + " outside group " + id + " of width " + width);

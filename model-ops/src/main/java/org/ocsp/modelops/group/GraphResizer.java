@@ -21,6 +21,7 @@ public final class GraphResizer {
     }
 
     public static NetworkGraph withWidths(NetworkGraph graph, List<ChannelGroup> groups, Map<String, Integer> widths) {
+        ChannelGroup.checkKnownIds(widths.keySet(), groups, "width map");
         Map<LayerId, Integer> out = new HashMap<>();
         Map<LayerId, Integer> in = new HashMap<>();
         for (ChannelGroup g : groups) {

@@ -35,6 +35,7 @@ public final class ChannelSurgery {
     }
 
     public static PrunedModel apply(NetworkGraph graph, ParameterStore dense, List<ChannelGroup> groups, SubnetworkMask mask) {
+        ChannelGroup.checkKnownIds(mask.groupIds(), groups, "mask");
         Map<String, Integer> widths = new HashMap<>();
         // Per tensor and dimension: which indices survive.
         Map<TensorRef, Map<Integer, long[]>> keep = new HashMap<>();
