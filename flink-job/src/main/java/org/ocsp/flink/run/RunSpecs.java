@@ -290,11 +290,6 @@ public final class RunSpecs {
                 new LayerSpec.Input(s.get(0), s.get(1), s.get(2)));
     }
 
-    public static int featuresPerExample(RunSpec spec) {
-        List<Integer> s = spec.getInputShape();
-        return s.get(0) * s.get(1) * s.get(2);
-    }
-
     public static PruningLimit limit(RunSpec spec) {
         return new PruningLimit(spec.getSelection().getMaxPruneFraction(), spec.getSelection().getPruneLimitRate());
     }

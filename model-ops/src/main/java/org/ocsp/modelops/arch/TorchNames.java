@@ -1,6 +1,5 @@
 package org.ocsp.modelops.arch;
 
-import org.ocsp.modelops.graph.Checks;
 import org.ocsp.modelops.graph.LayerId;
 
 /**
@@ -32,14 +31,18 @@ public final class TorchNames {
 
     /** Id of a functional op called in {@code scope}'s forward (empty scope: the top-level model). */
     public static String functional(String scope, String op) {
-        Checks.checkArgument(!op.isBlank(), "Invalid functional op name '" + op + "': must not be blank");
+        if (op.isBlank()) {
+            throw new IllegalArgumentException("Invalid functional op name '" + op + "': must not be blank");
+        }
         return scope.isEmpty() ? FUNCTIONAL_SEGMENT + "." + op : scope + "." + FUNCTIONAL_SEGMENT + "." + op;
     }
 
     /** Id of the {@code k}-th call (k &gt;= 2) of a module that is used more than once. */
     public static String call(String module, int k) {
-        Checks.checkArgument(k >= 2, "Invalid call number " + k + " for module '" + module
-                + "': the first call uses the module name itself, later calls are numbered from 2");
+        if (k < 2) {
+            throw new IllegalArgumentException("Invalid call number " + k + " for module '" + module
+                    + "': the first call uses the module name itself, later calls are numbered from 2");
+        }
         return module + "#" + k;
     }
 

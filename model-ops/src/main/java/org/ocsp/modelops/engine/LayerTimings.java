@@ -22,9 +22,6 @@ import org.ocsp.modelops.graph.Node;
 public final class LayerTimings {
     /** Mean milliseconds per call of one layer. */
     public record Row(LayerId id, String type, double forwardMs, double backwardMs, long calls) {
-        public double totalMs() {
-            return forwardMs + backwardMs;
-        }
     }
 
     private List<Node> nodes = List.of();

@@ -3,7 +3,6 @@ package org.ocsp.modelops.engine;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.ocsp.modelops.graph.Checks;
 import org.ocsp.modelops.graph.LayerId;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.slf4j.Logger;
@@ -51,7 +50,9 @@ public final class Network implements AutoCloseable {
     /** ... and conv algorithm (tests cover both). */
     Network(NetworkGraph graph, ParameterStore params, int maxBatch, Engine engine, DnnlPlan.LayoutChoice layout,
             ConvAlgorithm algorithm) {
-        Checks.positive("maxBatch", maxBatch);
+        if (maxBatch <= 0) {
+            throw new IllegalArgumentException("Invalid value " + maxBatch + " for maxBatch: must be > 0");
+        }
         this.graph = graph;
         this.params = params;
         this.maxBatch = maxBatch;
@@ -78,8 +79,9 @@ public final class Network implements AutoCloseable {
     }
 
     private ExecutionPlan plan(int batch) {
-        Checks.checkArgument(batch >= 1 && batch <= maxBatch,
-                "Invalid batch size " + batch + ": this network was built for 1.." + maxBatch);
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("Invalid batch size " + batch + ": this network was built for 1.." + maxBatch);
+        }
         return plans.computeIfAbsent(batch, b -> {
             ExecutionPlan p = newPlan(b);
             channelMasks.forEach(p::setChannelMask);
