@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import org.ocsp.flink.run.RunSpecs;
-import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSession;
 import org.ocsp.schemas.avro.event.RunSpec;
 
@@ -19,12 +18,8 @@ final class LiveRun implements AutoCloseable {
     final RunSpec spec;
     final TrainingSession session;
     String batchesTopic;
-    double loss;
-    long correct;
-    long seen;
-    double testLoss;
-    long testCorrect;
-    long testSeen;
+    final EpochSums train = new EpochSums();
+    final EpochSums eval = new EpochSums();
     long startNanos;
     /** When the last TRAIN batch of the epoch finished (end-to-end throughput, not only the SGD steps). */
     long trainEndNanos;
@@ -46,16 +41,12 @@ final class LiveRun implements AutoCloseable {
 
     /** Images per second from the epoch's start (its decision applied) to its last TRAIN batch, waits included. */
     double imagesPerSecond() {
-        return seen / Math.max(1e-9, (trainEndNanos - startNanos) / 1e9);
+        return train.seen() / Math.max(1e-9, (trainEndNanos - startNanos) / 1e9);
     }
 
     void startEpoch() {
-        loss = 0;
-        correct = 0;
-        seen = 0;
-        testLoss = 0;
-        testCorrect = 0;
-        testSeen = 0;
+        train.clear();
+        eval.clear();
         startNanos = System.nanoTime();
         trainEndNanos = startNanos;
         changed = true;
@@ -66,16 +57,10 @@ final class LiveRun implements AutoCloseable {
         changed = true;
         batchesTopic = b.topic;
         if (b.eval) {
-            StepResult r = session.evalBatch(b.features, b.labels, b.n);
-            testLoss += r.loss() * b.n;
-            testCorrect += r.correct();
-            testSeen += b.n;
+            eval.add(session.evalBatch(b.features, b.labels, b.n), b.n);
         } else {
-            StepResult r = session.trainBatch(b.features, b.labels, b.n);
+            train.add(session.trainBatch(b.features, b.labels, b.n), b.n);
             trainEndNanos = System.nanoTime();
-            loss += r.loss() * b.n;
-            correct += r.correct();
-            seen += b.n;
         }
     }
 
@@ -100,12 +85,8 @@ final class LiveRun implements AutoCloseable {
     void writeProgress(DataOutputStream out) throws IOException {
         long now = System.nanoTime();
         out.writeLong(session.iteration());
-        out.writeDouble(loss);
-        out.writeLong(correct);
-        out.writeLong(seen);
-        out.writeDouble(testLoss);
-        out.writeLong(testCorrect);
-        out.writeLong(testSeen);
+        train.write(out);
+        eval.write(out);
         out.writeBoolean(batchesTopic != null);
         out.writeUTF(batchesTopic == null ? "" : batchesTopic);
         out.writeLong(now - startNanos);
@@ -115,12 +96,8 @@ final class LiveRun implements AutoCloseable {
     /** Reads what {@link #writeProgress} wrote; returns the session iteration it was written at. */
     long readProgress(DataInputStream in) throws IOException {
         long iteration = in.readLong();
-        loss = in.readDouble();
-        correct = in.readLong();
-        seen = in.readLong();
-        testLoss = in.readDouble();
-        testCorrect = in.readLong();
-        testSeen = in.readLong();
+        train.read(in);
+        eval.read(in);
         boolean hasTopic = in.readBoolean();
         String topic = in.readUTF();
         batchesTopic = hasTopic ? topic : null;

@@ -156,7 +156,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         LiveRun r = live(c, ctx.getCurrentKey());
         TrainerOutput o = new TrainerOutput();
         o.runId = ctx.getCurrentKey();
-        o.kind = TrainerOutput.START;
+        o.kind = TrainerOutput.Kind.START;
         o.runStarted = c.runStarted;
         o.datasetEpoch = first.epoch;
         if (r.spec.getStability().getMonitorStart() <= 0) {
@@ -191,8 +191,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         }
         c.lastOffset = Optional.of(b.offset);
         RunMetrics m = metrics.run(ctx.getCurrentKey());
-        m.loss = r.loss / Math.max(1, r.seen);
-        m.accuracy = (double) r.correct / Math.max(1, r.seen);
+        m.loss = r.train.meanLoss();
+        m.accuracy = r.train.accuracy();
     }
 
     /**
@@ -271,7 +271,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     @Override
     public void processElement2(ControlEvent e, Context ctx, Collector<TrainerOutput> out) throws Exception {
         RunControl c = state.control().orElse(null);
-        if (RecordType.RUN_STARTED.name().equals(e.type)) {
+        if (e.type == RecordType.RUN_STARTED) {
             onRunStarted(c, e, ctx, out);
             return;
         }
