@@ -1,10 +1,11 @@
 package org.ocsp.flink.job;
 
+import org.ocsp.schemas.RecordType;
+
 /** An event read back from the events topic: its type, run, sequence and raw bytes. Flink POJO. */
 public class ControlEvent {
     public String runId;
-    /** {@link org.ocsp.schemas.RecordType} name. */
-    public String type;
+    public RecordType type;
     public long sequence;
     public int epoch;
     public byte[] value;

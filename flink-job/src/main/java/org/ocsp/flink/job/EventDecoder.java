@@ -33,7 +33,7 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
                     "Expected an event on the events topic, got a " + type.recordName()));
             ControlEvent e = new ControlEvent();
             e.runId = h.getRunId();
-            e.type = type.name();
+            e.type = type;
             e.sequence = h.getSequence();
             e.epoch = h.getEpoch();
             e.value = raw.value;

@@ -21,7 +21,7 @@ final class LoggedDecisions {
     }
 
     static void apply(RunControl c, ControlEvent e, EventCodec codec) throws UnreadableRecordException {
-        RecordType type = RecordType.valueOf(e.type);
+        RecordType type = e.type;
         switch (type) {
             case MASK_SNAPSHOT: {
                 MaskSnapshot m = codec.decode(e.value, MaskSnapshot.class);

@@ -30,7 +30,7 @@ final class ModelPublisher {
                     StandardCharsets.UTF_8);
             TrainerOutput o = new TrainerOutput();
             o.runId = runId;
-            o.kind = TrainerOutput.PUBLISHED;
+            o.kind = TrainerOutput.Kind.PUBLISHED;
             o.epoch = last.epoch;
             o.step = s.iteration();
             o.uri = file.toAbsolutePath().toUri().toString();

@@ -52,12 +52,12 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
     @Override
     public void processBroadcastElement(ControlEvent e, Context ctx, Collector<RunBatch> out) throws Exception {
         boolean known = ctx.getBroadcastState(RUNS).contains(e.runId) || ctx.getBroadcastState(FINISHED).contains(e.runId);
-        if (RecordType.MODEL_PUBLISHED.name().equals(e.type) && ctx.getBroadcastState(RUNS).contains(e.runId)) {
+        if (e.type == RecordType.MODEL_PUBLISHED && ctx.getBroadcastState(RUNS).contains(e.runId)) {
             ctx.getBroadcastState(RUNS).remove(e.runId);
             ctx.getBroadcastState(FINISHED).put(e.runId, true);
             return;
         }
-        if (RecordType.RUN_STARTED.name().equals(e.type)) {
+        if (e.type == RecordType.RUN_STARTED) {
             if (known) {
                 return; // a duplicate or a conflicting restart: the trainer decides and dead-letters
             }

@@ -101,7 +101,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
 
     @Override
     public void processElement(TrainerOutput o, Context ctx, Collector<OutRecord> out) throws Exception {
-        if (TrainerOutput.START.equals(o.kind)) {
+        if (o.kind == TrainerOutput.Kind.START) {
             runStarted.update(o.runStarted);
             nextSequence.update(1L);
             RunModel m = model(o.runId);
@@ -110,7 +110,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
             return;
         }
         RunModel m = model(o.runId);
-        if (TrainerOutput.EPOCH.equals(o.kind)) {
+        if (o.kind == TrainerOutput.Kind.EPOCH) {
             emit(out, m, EpochCompleted.newBuilder().setHeader(header(m, o.epoch, o)).setDatasetEpoch(o.datasetEpoch)
                     .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
                     .setTestLoss(o.testLoss).setLearningRate(o.learningRate).setFlops(o.flops).setParams(o.params)
@@ -118,7 +118,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
             if (!o.last) {
                 decide(m, o.epoch + 1, o, out);
             }
-        } else if (TrainerOutput.PUBLISHED.equals(o.kind)) {
+        } else if (o.kind == TrainerOutput.Kind.PUBLISHED) {
             emit(out, m, ModelPublished.newBuilder().setHeader(header(m, o.epoch, o)).setUri(o.uri).setSha256(o.sha256)
                     .setSizeBytes(o.sizeBytes).setFinalMetrics(FinalMetrics.newBuilder().setEpochsTrained(o.epoch + 1)
                             .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)

@@ -6,12 +6,15 @@ package org.ocsp.flink.job;
  * and the saliency for the next decision), PUBLISHED (the final model was written). Flink POJO.
  */
 public class TrainerOutput {
-    public static final String START = "START";
-    public static final String EPOCH = "EPOCH";
-    public static final String PUBLISHED = "PUBLISHED";
+    /** What the output says; the fields each kind fills are named with the field. */
+    public enum Kind {
+        START,
+        EPOCH,
+        PUBLISHED
+    }
 
     public String runId;
-    public String kind;
+    public Kind kind;
     /** START: the RunStarted event (single-object bytes). */
     public byte[] runStarted;
     public int epoch;

@@ -18,7 +18,7 @@ class RunFanOutTest {
     private static ControlEvent event(String run, RecordType type, long sequence, byte[] value) {
         ControlEvent e = new ControlEvent();
         e.runId = run;
-        e.type = type.name();
+        e.type = type;
         e.sequence = sequence;
         e.value = value;
         e.topic = "events";

@@ -143,10 +143,10 @@ class TrainerCheckpointTest {
                 "dead letters: " + h.getSideOutput(DeadLetters.TAG));
         List<String> out = new ArrayList<>();
         for (TrainerOutput o : h.extractOutputValues()) {
-            if (TrainerOutput.EPOCH.equals(o.kind)) {
+            if (o.kind == TrainerOutput.Kind.EPOCH) {
                 out.add("epoch " + o.epoch + " step " + o.step + " lr " + o.learningRate + " train " + o.trainLoss + "/"
                         + o.trainAccuracy + " test " + o.testLoss + "/" + o.testAccuracy + " flops " + o.flops);
-            } else if (TrainerOutput.PUBLISHED.equals(o.kind)) {
+            } else if (o.kind == TrainerOutput.Kind.PUBLISHED) {
                 out.add("published " + o.sha256);
             }
         }
@@ -159,7 +159,7 @@ class TrainerCheckpointTest {
         spec.getStability().setMonitorStart(1);
         ControlEvent e = new ControlEvent();
         e.runId = RUN;
-        e.type = RecordType.RUN_STARTED.name();
+        e.type = RecordType.RUN_STARTED;
         e.sequence = 0;
         e.value = EventCodec.create().encode(RunSpecs.runStarted(RUN, spec));
         e.topic = "events";
@@ -173,7 +173,7 @@ class TrainerCheckpointTest {
                 .setSaliencyDigest("").build();
         ControlEvent e = new ControlEvent();
         e.runId = RUN;
-        e.type = RecordType.MASK_SNAPSHOT.name();
+        e.type = RecordType.MASK_SNAPSHOT;
         e.sequence = epoch;
         e.epoch = epoch;
         e.value = EventCodec.create().encode(m);
