@@ -68,4 +68,66 @@ class ChannelGroupsTest {
                 .build();
         assertEquals(List.of("c3"), ChannelGroups.derive(graph).stream().map(ChannelGroup::id).collect(Collectors.toList()));
     }
+
+    @Test
+    void theClassifierIsWhateverProducesTheOutputNotALinearAsWideAsTheClasses() {
+        // A hidden linear layer 10 wide in a 10-class network is an ordinary prunable layer.
+        NetworkGraph hidden = NetworkGraph.builder("hidden-ten", new LayerSpec.Input(3, 4, 4))
+                .add("c1", new LayerSpec.Conv2d(3, 6, 3, 1, 1, 1, false))
+                .add("gap", new LayerSpec.GlobalAvgPool())
+                .add("flat", new LayerSpec.Flatten())
+                .add("fc1", new LayerSpec.Linear(6, 10, true))
+                .add("r", new LayerSpec.Relu())
+                .add("fc2", new LayerSpec.Linear(10, 10, true))
+                .build();
+        Map<String, ChannelGroup> g = byId(ChannelGroups.derive(hidden));
+        assertTrue(g.containsKey("fc1"), "fc1 is not a group: " + g.keySet());
+        assertEquals(List.of("fc1:OUT", "fc2:IN"), members(g.get("fc1")), g.keySet().toString());
+        // An all-conv network's classes come out of a 1x1 conv through pooling and flatten: never pruned.
+        NetworkGraph allConv = NetworkGraph.builder("all-conv", new LayerSpec.Input(3, 4, 4))
+                .add("c1", new LayerSpec.Conv2d(3, 6, 3, 1, 1, 1, false))
+                .add("b1", new LayerSpec.BatchNorm(6))
+                .add("r1", new LayerSpec.Relu())
+                .add("cls", new LayerSpec.Conv2d(6, 10, 1, 1, 0, 1, true))
+                .add("gap", new LayerSpec.GlobalAvgPool())
+                .add("flat", new LayerSpec.Flatten())
+                .build();
+        assertEquals(List.of("c1"), ChannelGroups.derive(allConv).stream().map(ChannelGroup::id).collect(Collectors.toList()));
+    }
+
+    @Test
+    void thePerChannelOpsOfAFlattenedMapBlockItsChannels() {
+        // BN over flattened features normalises columns, not channels: c1's channels cannot be removed.
+        NetworkGraph graph = NetworkGraph.builder("bn-after-flatten", new LayerSpec.Input(3, 2, 2))
+                .add("c1", new LayerSpec.Conv2d(3, 6, 1, 1, 0, 1, false))
+                .add("flat", new LayerSpec.Flatten())
+                .add("bn", new LayerSpec.BatchNorm(24))
+                .add("fc", new LayerSpec.Linear(24, 10, true))
+                .build();
+        assertEquals(List.of(), ChannelGroups.derive(graph));
+    }
+
+    @Test
+    void theNetworkInputIsInNoGroup() {
+        assertTrue(ChannelGroups.derive(SmallGraphs.residual()).stream().flatMap(g -> g.members().stream())
+                .noneMatch(m -> m.layer().value().equals("conv1") && m.side() == Side.IN));
+    }
+
+    @Test
+    void everyLayerKindHasOneNamedRule() {
+        assertEquals(CouplingRule.NETWORK_INPUT, CouplingRule.of(new LayerSpec.Input(3, 4, 4)));
+        assertEquals(CouplingRule.DEPTHWISE_CONV, CouplingRule.of(new LayerSpec.Conv2d(4, 4, 3, 1, 1, 4, false)));
+        assertEquals(CouplingRule.GROUPED_CONV, CouplingRule.of(new LayerSpec.Conv2d(4, 8, 3, 1, 1, 4, false)),
+                "a depthwise conv that multiplies its channels");
+        assertEquals(CouplingRule.GROUPED_CONV, CouplingRule.of(new LayerSpec.Conv2d(4, 6, 3, 1, 1, 2, false)));
+        assertEquals(CouplingRule.CONV, CouplingRule.of(new LayerSpec.Conv2d(4, 6, 3, 1, 1, 1, false)));
+        assertEquals(CouplingRule.LINEAR, CouplingRule.of(new LayerSpec.Linear(4, 6, true)));
+        assertEquals(CouplingRule.BATCH_NORM, CouplingRule.of(new LayerSpec.BatchNorm(4)));
+        for (LayerSpec s : List.of(new LayerSpec.Relu(), new LayerSpec.MaxPool(2, 2, 0), new LayerSpec.AvgPool(2, 2),
+                new LayerSpec.GlobalAvgPool())) {
+            assertEquals(CouplingRule.CHANNELWISE, CouplingRule.of(s), s.type());
+        }
+        assertEquals(CouplingRule.RESIDUAL_ADD, CouplingRule.of(new LayerSpec.Add()));
+        assertEquals(CouplingRule.FLATTEN, CouplingRule.of(new LayerSpec.Flatten()));
+    }
 }
