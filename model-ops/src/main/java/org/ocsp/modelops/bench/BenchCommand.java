@@ -16,12 +16,7 @@ import org.ocsp.modelops.config.RunConfigDef;
 import org.ocsp.modelops.config.Setting;
 import org.ocsp.modelops.cost.CostModel;
 import org.ocsp.modelops.graph.NetworkGraph;
-import org.ocsp.modelops.group.ChannelGroup;
-import org.ocsp.modelops.group.ChannelGroups;
-import org.ocsp.modelops.saliency.L2GroupSaliency;
-import org.ocsp.modelops.selection.PruningLimit;
 import org.ocsp.modelops.selection.Selection;
-import org.ocsp.modelops.selection.SubnetworkSelector;
 import org.ocsp.modelops.surgery.ChannelSurgery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -44,7 +39,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Training speed of model-ops vs the PyTorch reference, side by side (medians over windows).",
-        modelTransformer = BenchCommand.RunOptions.class)
+        modelTransformer = BenchCommand.RunOptions.class,
+        subcommands = {ConvAlgorithmsCommand.class, EnginesCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--arch", split = ",", description = "Architectures (default: ${DEFAULT-VALUE}).")
     List<String> archs = List.of("fashion-vgg", "resnet56");
@@ -248,12 +244,10 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private PrunedRow densePruned(String arch, NetworkGraph graph, BenchTrainer dense, PythonReference py, int steps)
             throws IOException {
-        List<ChannelGroup> groups = ChannelGroups.derive(graph);
-        SubnetworkSelector selector = new SubnetworkSelector(graph, groups, g -> CostModel.of(g).flops(), PruningLimit.reference())
-                .withChannelMultiple(channelMultiple);
-        Selection s = selector.select(new L2GroupSaliency().scores(groups, dense.params()), prune);
-        ChannelSurgery.PrunedModel p = ChannelSurgery.apply(graph, dense.params(), groups, s.mask());
-        double flopsRatio = s.denseFlops() / s.flops();
+        L2Cut cut = L2Cut.of(graph, dense.params(), prune, channelMultiple);
+        Selection s = cut.selection();
+        ChannelSurgery.PrunedModel p = cut.model();
+        double flopsRatio = cut.flopsRatio();
         out.printf(Locale.ROOT, "pruned: %.1f%% FLOPs cut (%.1f -> %.1f MMAC), %d channels removed, widths in multiples of %d%n",
                 100 * s.reduction(), s.denseFlops() / 1e6, s.flops() / 1e6, s.prunedChannels(), channelMultiple);
         out.println("pruned conv widths: " + convWidths(p.graph()));

@@ -7,14 +7,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** One line describing the CPU: model name, logical cores and the SIMD flags that matter here. */
-final class MachineInfo {
+import org.ocsp.modelops.engine.CpuFeatures;
+
+/**
+ * One line describing the CPU: model name, logical cores, the SIMD flags that matter here and the
+ * instruction set oneDNN actually dispatches to (lower than the flags when {@code ONEDNN_MAX_CPU_ISA}
+ * caps it), so that a figure quoted with its machine line says which kernels produced it.
+ */
+public final class MachineInfo {
     private static final List<String> FLAGS = List.of("avx2", "fma", "avx512f", "avx512_bf16", "avx_vnni");
 
     private MachineInfo() {
     }
 
-    static String line() {
+    public static String line() {
         String model = "unknown CPU";
         Set<String> flags = Set.of();
         try {
@@ -34,7 +40,8 @@ final class MachineInfo {
                 present.add(f);
             }
         }
+        String isa = CpuFeatures.isa();
         return model + ", " + Runtime.getRuntime().availableProcessors() + " cores, flags " + String.join(" ", present)
-                + ", Java " + System.getProperty("java.version");
+                + (isa.isEmpty() ? ", no oneDNN" : ", oneDNN ISA " + isa) + ", Java " + System.getProperty("java.version");
     }
 }

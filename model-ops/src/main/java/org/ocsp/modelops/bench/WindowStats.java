@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Images/s of repeated timing windows: median, min and max (public for the bench/ A/B programs). */
+/** Images/s of repeated timing windows: median, min and max. */
 public record WindowStats(List<Double> windows) {
     public WindowStats {
         if (windows.isEmpty()) {
@@ -32,5 +32,17 @@ public record WindowStats(List<Double> windows) {
     public double max() {
         List<Double> s = sorted();
         return s.get(s.size() - 1);
+    }
+
+    /** The median of the per-window ratios {@code this / base}: robust to a load change that hits both sides of a window. */
+    public double medianRatioTo(WindowStats base) {
+        if (base.windows.size() != windows.size()) {
+            throw new IllegalArgumentException("Windows differ: " + windows.size() + " against " + base.windows.size());
+        }
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            r.add(windows.get(i) / base.windows.get(i));
+        }
+        return new WindowStats(r).median();
     }
 }

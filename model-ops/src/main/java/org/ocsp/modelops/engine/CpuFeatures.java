@@ -11,6 +11,9 @@ import java.util.OptionalInt;
  * usually differ in this line; the trainer logs it and the commands that train print it first.
  */
 public final class CpuFeatures {
+    /** The system property (or {@code OCSP_CONV_ALGORITHM}) that picks the conv algorithm when a network is built. */
+    public static final String CONV_ALGORITHM_PROPERTY = ConvAlgorithm.PROPERTY;
+
     private CpuFeatures() {
     }
 

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public enum Engine {
     ONEDNN, ND4J;
 
-    static final String PROPERTY = "ocsp.engine";
+    public static final String PROPERTY = "ocsp.engine";
 
     static Engine select(DataType dataType) {
         String wanted = System.getProperty(PROPERTY, System.getenv().getOrDefault("OCSP_ENGINE", "auto"))
