@@ -8,15 +8,15 @@ final class EpochCompletion {
     private EpochCompletion() {
     }
 
-    /** The EPOCH output of {@code c.epoch}; prunes the live model first when t* is this epoch. */
-    static TrainerOutput complete(RunControl c, LiveRun r, RunMetrics m) {
-        int t = c.epoch;
+    /** The EPOCH output of the run's current epoch; prunes the live model first when t* is this epoch. */
+    static TrainerOutput complete(RunLifecycle run, LiveRun r, RunMetrics m) {
+        int t = run.epoch();
         long end = System.nanoTime();
         TrainerOutput o = new TrainerOutput();
         o.runId = r.runId;
         o.kind = TrainerOutput.Kind.EPOCH;
         o.epoch = t;
-        o.datasetEpoch = c.startDatasetEpoch.get() + t;
+        o.datasetEpoch = run.startDatasetEpoch() + t;
         o.trainLoss = r.train.meanLoss();
         o.trainAccuracy = r.train.accuracy();
         o.testLoss = r.eval.seen() > 0 ? r.eval.meanLoss() : null;
@@ -26,16 +26,15 @@ final class EpochCompletion {
         o.params = r.session.parameterCount();
         o.imagesPerSecond = r.imagesPerSecond();
         o.durationMillis = (end - r.startNanos) / 1_000_000;
-        o.lastOffset = c.lastOffset.orElse(null);
+        o.lastOffset = run.lastOffset().orElse(null);
         o.batchesTopic = r.batchesTopic;
-        if (c.pruneEpoch.isPresent() && c.pruneEpoch.get() == t && !c.pruned) {
-            r.prune(c.pruneMask);
-            c.pruned = true;
+        if (run.endEpoch()) {
+            r.prune(run.pruneMask());
         }
         o.step = r.session.iteration();
         Integer planned = r.spec.getEpochsPlanned();
         o.last = planned != null && t == planned - 1;
-        if (!o.last && !c.pruned && t + 1 >= r.spec.getStability().getMonitorStart()) {
+        if (!o.last && !run.pruned() && t + 1 >= r.spec.getStability().getMonitorStart()) {
             o.scores = ScoresCodec.toBytes(r.session.saliency());
         }
         m.imagesPerSecond = o.imagesPerSecond;
@@ -44,12 +43,9 @@ final class EpochCompletion {
         return o;
     }
 
-    /** Moves the control state to the next epoch, which then waits for its decision. */
-    static void advance(RunControl c, LiveRun r) {
-        c.epoch = c.epoch + 1;
-        c.trainSeen = 0;
-        c.evalSeen = 0;
-        c.decisionApplied = false;
+    /** Moves the run to the next epoch, which then waits for its decision. */
+    static void advance(RunLifecycle run, LiveRun r) {
+        run.advance();
         r.epochEndNanos = System.nanoTime();
     }
 }

@@ -1,5 +1,7 @@
 package org.ocsp.flink.job;
 
+import org.ocsp.modelops.selection.SubnetworkMask;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -65,8 +67,8 @@ final class LiveRun implements AutoCloseable {
     }
 
     /** Channel surgery on the live model (t* was this epoch). */
-    void prune(Map<String, int[]> kept) {
-        session.prune(RunControl.mask(kept));
+    void prune(SubnetworkMask kept) {
+        session.prune(kept);
         changed = true;
     }
 

@@ -29,17 +29,17 @@ final class LiveRuns implements AutoCloseable {
     }
 
     /** Creates the run's session: fresh at its start, or as it was at the last checkpoint after a restore. */
-    LiveRun create(RunControl c, RunSpec spec, String runId) throws Exception {
-        LiveRun r = LiveRun.create(runId, spec, c.trainBatchesPerEpoch.orElseThrow());
+    LiveRun create(RunLifecycle run, RunSpec spec, String runId) throws Exception {
+        LiveRun r = LiveRun.create(runId, spec, run.trainBatchesPerEpoch());
         live.put(runId, r);
         if (!ModelStateStore.saved(state.model)) {
             return r; // started after the last checkpoint: the fresh session is the one that was lost
         }
-        if (c.pruned) {
-            r.prune(c.pruneMask);
+        if (run.pruned()) {
+            r.prune(run.pruneMask());
         }
-        if (c.decisionApplied) {
-            EpochGate.open(c, r, metrics.apply(runId)); // the penalty; the epoch's sums come next
+        if (run.decisionApplied()) {
+            EpochGate.resume(run, r, metrics.apply(runId));
         }
         ModelStateStore.load(r, state.model);
         r.saved();

@@ -3,9 +3,7 @@ package org.ocsp.flink.job;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.ocsp.schemas.EventCodec;
-import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
@@ -13,37 +11,32 @@ import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.PruningEvent;
 
 /**
- * Applies an event read back from the log to a run's control state: the only way the decisions
- * (masks, regularisation start, lambda, t*) reach the trainer, so replaying the log rebuilds them.
+ * Decodes an event read back from the log into the {@link Decision} it carries: the only way the
+ * decisions (masks, regularisation start, lambda, t*) reach the trainer, so replaying the log
+ * rebuilds them.
  */
 final class LoggedDecisions {
     private LoggedDecisions() {
     }
 
-    static void apply(RunControl c, ControlEvent e, EventCodec codec) throws UnreadableRecordException {
-        RecordType type = e.type;
-        switch (type) {
+    static Decision decode(ControlEvent e, EventCodec codec) throws UnreadableRecordException {
+        switch (e.type) {
             case MASK_SNAPSHOT: {
                 MaskSnapshot m = codec.decode(e.value, MaskSnapshot.class);
-                c.masks.put(m.getHeader().getEpoch(), kept(m.getGroups()));
-                break;
+                return new Decision.Mask(m.getHeader().getEpoch(), kept(m.getGroups()));
             }
             case REGULARIZATION_STARTED:
-                c.regularizationStart = Optional.of(e.epoch);
-                break;
+                return new Decision.RegularizationStarted(e.epoch);
             case PENALTY_CHANGED: {
                 PenaltyChanged p = codec.decode(e.value, PenaltyChanged.class);
-                c.lambdas.put(p.getHeader().getEpoch(), p.getLambdaNew());
-                break;
+                return new Decision.Penalty(p.getHeader().getEpoch(), p.getLambdaNew());
             }
             case PRUNING_EVENT: {
                 PruningEvent p = codec.decode(e.value, PruningEvent.class);
-                c.pruneEpoch = Optional.of(p.getTStar());
-                c.pruneMask = kept(p.getFinalMask());
-                break;
+                return new Decision.Prune(p.getTStar(), kept(p.getFinalMask()));
             }
             default:
-                break; // EpochCompleted, ModelPublished: records of what happened, no control change
+                return new Decision.None(); // EpochCompleted, ModelPublished: records of what happened
         }
     }
 

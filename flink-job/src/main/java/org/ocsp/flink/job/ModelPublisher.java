@@ -19,14 +19,14 @@ final class ModelPublisher {
     private ModelPublisher() {
     }
 
-    static TrainerOutput publish(String modelDir, String runId, RunControl c, RunSpec spec, TrainingSession s,
+    static TrainerOutput publish(String modelDir, String runId, RunLifecycle run, RunSpec spec, TrainingSession s,
                                  TrainerOutput last) {
         try {
             Path dir = Path.of(modelDir, runId);
             Path file = dir.resolve("model.ocsp");
             String sha = s.save(file);
             long size = Files.size(file);
-            Files.writeString(dir.resolve("manifest.json"), manifest(runId, c, spec, s, last, sha, size, file),
+            Files.writeString(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file),
                     StandardCharsets.UTF_8);
             TrainerOutput o = new TrainerOutput();
             o.runId = runId;
@@ -49,20 +49,20 @@ final class ModelPublisher {
         }
     }
 
-    private static String manifest(String runId, RunControl c, RunSpec spec, TrainingSession s, TrainerOutput last,
+    private static String manifest(String runId, RunLifecycle run, RunSpec spec, TrainingSession s, TrainerOutput last,
                                    String sha, long size, Path file) {
         StringBuilder j = new StringBuilder();
         j.append("{\n");
         field(j, "runId", quote(runId));
-        field(j, "configHash", quote(c.configHash));
+        field(j, "configHash", quote(run.configHash()));
         field(j, "architecture", quote(spec.getArchitecture()));
         field(j, "numClasses", Integer.toString(spec.getNumClasses()));
         field(j, "inputShape", spec.getInputShape().toString());
         field(j, "file", quote(file.getFileName().toString()));
         field(j, "sha256", quote(sha));
         field(j, "sizeBytes", Long.toString(size));
-        field(j, "pruned", Boolean.toString(c.pruned));
-        field(j, "tStar", c.pruneEpoch.map(String::valueOf).orElse("null"));
+        field(j, "pruned", Boolean.toString(run.pruned()));
+        field(j, "tStar", run.pruneEpoch().map(String::valueOf).orElse("null"));
         j.append("  \"metrics\": {");
         j.append(String.format(Locale.ROOT, "\"epochsTrained\": %d, \"trainLoss\": %s, \"trainAccuracy\": %s, "
                         + "\"testAccuracy\": %s, \"flops\": %d, \"params\": %d},\n", last.epoch + 1, num(last.trainLoss),

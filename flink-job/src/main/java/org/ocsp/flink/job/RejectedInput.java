@@ -16,18 +16,18 @@ final class RejectedInput {
         this.counter = counter;
     }
 
-    void batch(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, RunControl c, RunBatch b, String reason) {
+    void batch(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, RunLifecycle run, RunBatch b, String reason) {
         counter.inc();
         byte[] payload = BatchPayload.encode(b, codec);
         ctx.output(DeadLetters.TAG, deadLetters.of(b.topic, b.partition, b.offset, null, payload, Trainer.STAGE,
-                BadInputException.class.getName(), reason, ctx.getCurrentKey(), c.configHash, codec));
+                BadInputException.class.getName(), reason, ctx.getCurrentKey(), run.configHash(), codec));
     }
 
     /** A waiting batch known only by its address: it could not be read again. */
-    void unreadable(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, RunControl c, BatchAddress a, String reason) {
+    void unreadable(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, RunLifecycle run, BatchAddress a, String reason) {
         counter.inc();
         ctx.output(DeadLetters.TAG, deadLetters.of(a.topic, a.partition, a.offset, null, null, Trainer.STAGE,
-                IllegalStateException.class.getName(), reason, ctx.getCurrentKey(), c.configHash, codec));
+                IllegalStateException.class.getName(), reason, ctx.getCurrentKey(), run.configHash(), codec));
     }
 
     void event(KeyedCoProcessFunction<String, ?, ?, ?>.Context ctx, ControlEvent e, String reason, String configHash) {

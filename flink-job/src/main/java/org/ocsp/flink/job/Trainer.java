@@ -21,7 +21,8 @@ import org.ocsp.schemas.avro.event.RunStarted;
  *
  * <p>Determinism rule: epoch t+1 is not trained before the decision for it has been read from the
  * log and applied ({@link EpochGate}); batches that arrive earlier wait in a {@link WaitQueue} (in
- * memory, with their topic addresses in keyed state; drained a few batches per call). The control state changes only by log events
+ * memory, with their topic addresses in keyed state; drained a few batches per call). What to do
+ * with each input is the run's {@link RunLifecycle}'s to say; it changes only by log events
  * ({@link LoggedDecisions}) and consumed batches. The model lives in native memory and is written
  * to keyed state per tensor when a checkpoint is taken ({@link TrainerOperator}, {@link LiveRuns});
  * a restore rebuilds it from there, mid-epoch included, so it is exact.
@@ -100,64 +101,48 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
 
     @Override
     public void processElement1(RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        Optional<RunControl> control = state.control();
-        if (control.isEmpty()) {
+        Optional<RunLifecycle> found = state.run();
+        if (found.isEmpty()) {
             state.holdEarly(b); // RunStarted is on its way through the control input
             return;
         }
-        RunControl c = control.get();
-        accept(c, b, ctx, out);
-        progress(c, ctx, out);
-        state.save(c);
+        RunLifecycle run = found.get();
+        accept(run, b, ctx, out);
+        progress(run, ctx, out);
+        state.save(run);
     }
 
-    private void accept(RunControl c, RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        if (c.finished) {
-            return;
+    private void accept(RunLifecycle run, RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
+        RunSpec spec = spec(run);
+        RunLifecycle.Arrival a = run.arrive(b, run.finished() ? Optional.empty() : BatchShapeCheck.problem(spec, b),
+                spec.getEpochsPlanned());
+        if (a.startsRun()) {
+            emitStart(run, b, ctx, out);
         }
-        RunSpec spec = spec(c);
-        Optional<String> wrong = BatchShapeCheck.problem(spec, b);
-        if (wrong.isPresent()) {
-            rejected.batch(ctx, c, b, "wrong shape: " + wrong.get());
-            return;
-        }
-        if (c.startDatasetEpoch.isEmpty()) {
-            if (b.epochEnd || b.eval || b.index != 0) {
+        switch (a.route()) {
+            case REJECT:
+                rejected.batch(ctx, run, b, a.reason());
+                break;
+            case IGNORE_BEFORE_START:
                 metrics.batchesBeforeRunStart.inc(); // joined mid-epoch: the run starts at the next dataset epoch
-                return;
-            }
-            if (b.batchCount == null) {
-                rejected.batch(ctx, c, b, "the first batch of a run must carry batchCount (the schedule needs it)");
-                return;
-            }
-            startRun(c, b, ctx, out);
-        }
-        int runEpoch = b.epoch - c.startDatasetEpoch.get();
-        if (runEpoch < c.epoch) {
-            rejected.batch(ctx, c, b, "epoch out of order: " + b.describe() + " (run epoch " + runEpoch
-                    + ") arrived while the run is at epoch " + c.epoch);
-            return;
-        }
-        Integer planned = spec.getEpochsPlanned();
-        if (planned != null && runEpoch >= planned) {
-            return;
-        }
-        if (c.queueEmpty() && runEpoch == c.epoch && c.decisionApplied) {
-            consume(c, b, ctx, out);
-        } else {
-            queue.add(c, ctx.getCurrentKey(), b);
+                break;
+            case CONSUME:
+                consume(run, b, ctx, out);
+                break;
+            case WAIT:
+                queue.add(run, ctx.getCurrentKey(), b);
+                break;
+            default:
+                break; // finished, or beyond the planned epochs
         }
     }
 
-    private void startRun(RunControl c, RunBatch first, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        c.startDatasetEpoch = Optional.of(first.epoch);
-        c.trainBatchesPerEpoch = Optional.of(first.batchCount);
-        c.epoch = 0;
-        LiveRun r = live(c, ctx.getCurrentKey());
+    private void emitStart(RunLifecycle run, RunBatch first, Context ctx, Collector<TrainerOutput> out) throws Exception {
+        LiveRun r = live(run, ctx.getCurrentKey());
         TrainerOutput o = new TrainerOutput();
         o.runId = ctx.getCurrentKey();
         o.kind = TrainerOutput.Kind.START;
-        o.runStarted = c.runStarted;
+        o.runStarted = run.runStarted();
         o.datasetEpoch = first.epoch;
         if (r.spec.getStability().getMonitorStart() <= 0) {
             o.scores = ScoresCodec.toBytes(r.session.saliency());
@@ -165,34 +150,26 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         out.collect(o);
     }
 
-    private void consume(RunControl c, RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        if (b.epochEnd) {
-            if (b.trainBatches != c.trainSeen || b.evalBatches != c.evalSeen) {
-                rejected.batch(ctx, c, b, "EpochEnd of dataset epoch " + b.epoch + " announces " + b.trainBatches
-                        + " TRAIN and " + b.evalBatches + " EVAL batches, the run received " + c.trainSeen + " and "
-                        + c.evalSeen + " (the epoch ends with what was received)");
+    private void consume(RunLifecycle run, RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
+        RunLifecycle.Consumed c = run.consume(b);
+        switch (c.step()) {
+            case END_EPOCH:
+                if (c.reason() != null) {
+                    rejected.batch(ctx, run, b, c.reason());
+                }
+                finishEpoch(run, ctx, out);
+                break;
+            case REJECT:
+                rejected.batch(ctx, run, b, c.reason());
+                break;
+            default: {
+                LiveRun r = live(run, ctx.getCurrentKey());
+                r.step(b);
+                RunMetrics m = metrics.run(ctx.getCurrentKey());
+                m.loss = r.train.meanLoss();
+                m.accuracy = r.train.accuracy();
             }
-            c.lastOffset = Optional.of(b.offset);
-            finishEpoch(c, ctx, out);
-            return;
         }
-        boolean inOrder = b.eval ? b.index == c.evalSeen : b.index == c.trainSeen && c.evalSeen == 0;
-        if (!inOrder) {
-            rejected.batch(ctx, c, b, "out of order: " + b.describe() + " while the run expects "
-                    + (c.evalSeen == 0 ? "TRAIN batch " + c.trainSeen + " or EVAL batch 0" : "EVAL batch " + c.evalSeen));
-            return;
-        }
-        LiveRun r = live(c, ctx.getCurrentKey());
-        r.step(b);
-        if (b.eval) {
-            c.evalSeen++;
-        } else {
-            c.trainSeen++;
-        }
-        c.lastOffset = Optional.of(b.offset);
-        RunMetrics m = metrics.run(ctx.getCurrentKey());
-        m.loss = r.train.meanLoss();
-        m.accuracy = r.train.accuracy();
     }
 
     /**
@@ -200,41 +177,40 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
      * {@link #BATCHES_PER_CALL} per call: a timer continues, so checkpoint barriers and
      * cancellation get through between batches even when a whole epoch is waiting.
      */
-    private void progress(RunControl c, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        int monitorStart = spec(c).getStability().getMonitorStart();
+    private void progress(RunLifecycle run, Context ctx, Collector<TrainerOutput> out) throws Exception {
+        int monitorStart = spec(run).getStability().getMonitorStart();
         int budget = BATCHES_PER_CALL;
-        while (!c.finished && c.startDatasetEpoch.isPresent()) {
-            if (!c.decisionApplied) {
-                if (EpochGate.closed(c, monitorStart)) {
+        while (!run.finished() && run.started()) {
+            if (!run.decisionApplied()) {
+                if (run.waitingForDecision(monitorStart)) {
                     return;
                 }
-                EpochGate.open(c, live(c, ctx.getCurrentKey()), metrics.run(ctx.getCurrentKey()));
-                c.decisionApplied = true;
+                EpochGate.open(run, live(run, ctx.getCurrentKey()), metrics.run(ctx.getCurrentKey()));
             }
-            if (c.queueEmpty()) {
+            if (run.queueEmpty()) {
                 return;
             }
             if (budget == 0) {
                 ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime());
                 return;
             }
-            BatchAddress head = queue.head(c, ctx.getCurrentKey());
-            int runEpoch = head.epoch - c.startDatasetEpoch.get();
-            if (runEpoch > c.epoch) {
+            BatchAddress head = queue.head(run, ctx.getCurrentKey());
+            int runEpoch = run.runEpochOf(head.epoch);
+            if (runEpoch > run.epoch()) {
                 return; // the current epoch's EpochEnd has not arrived yet
             }
-            Optional<RunBatch> waiting = queue.take(c, ctx.getCurrentKey());
+            Optional<RunBatch> waiting = queue.take(run, ctx.getCurrentKey());
             if (waiting.isEmpty()) {
-                rejected.unreadable(ctx, c, head, "waiting batch " + head + " could not be read again from Kafka after a "
+                rejected.unreadable(ctx, run, head, "waiting batch " + head + " could not be read again from Kafka after a "
                         + "restore (deleted by retention?); the epoch goes on without it");
                 continue;
             }
             RunBatch b = waiting.get();
-            if (runEpoch < c.epoch) {
-                rejected.batch(ctx, c, b, "epoch out of order: " + b.describe() + " (run epoch " + runEpoch
-                        + ") is older than the run's epoch " + c.epoch);
+            if (runEpoch < run.epoch()) {
+                rejected.batch(ctx, run, b, "epoch out of order: " + b.describe() + " (run epoch " + runEpoch
+                        + ") is older than the run's epoch " + run.epoch());
             } else {
-                consume(c, b, ctx, out);
+                consume(run, b, ctx, out);
                 budget--;
             }
         }
@@ -242,69 +218,70 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainerOutput> out) throws Exception {
-        Optional<RunControl> control = state.control();
-        if (control.isEmpty()) {
+        Optional<RunLifecycle> found = state.run();
+        if (found.isEmpty()) {
             return;
         }
-        progress(control.get(), ctx, out);
-        state.save(control.get());
+        progress(found.get(), ctx, out);
+        state.save(found.get());
     }
 
-    private void finishEpoch(RunControl c, Context ctx, Collector<TrainerOutput> out) throws Exception {
+    private void finishEpoch(RunLifecycle run, Context ctx, Collector<TrainerOutput> out) throws Exception {
         String runId = ctx.getCurrentKey();
-        LiveRun r = live(c, runId);
-        TrainerOutput o = EpochCompletion.complete(c, r, metrics.run(runId));
+        LiveRun r = live(run, runId);
+        TrainerOutput o = EpochCompletion.complete(run, r, metrics.run(runId));
         out.collect(o);
         if (o.last) {
-            out.collect(ModelPublisher.publish(modelDir, runId, c, r.spec, r.session, o));
-            c.finished = true;
+            out.collect(ModelPublisher.publish(modelDir, runId, run, r.spec, r.session, o));
+            run.finish();
             state.dropModel();
-            queue.clear(c, runId);
+            queue.clear(runId);
             live.end(runId);
             return;
         }
-        EpochCompletion.advance(c, r);
+        EpochCompletion.advance(run, r);
     }
 
     // ---------------------------------------------------------------- input 2: the event log
 
     @Override
     public void processElement2(ControlEvent e, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        RunControl c = state.control().orElse(null);
+        RunLifecycle run = state.run().orElse(null);
         if (e.type == RecordType.RUN_STARTED) {
-            onRunStarted(c, e, ctx, out);
+            onRunStarted(run, e, ctx, out);
             return;
         }
-        if (c == null) {
+        if (run == null) {
             return; // event for an unknown run: RunFanOut dead-letters it
         }
-        if (e.sequence != c.lastSequence + 1) {
-            rejected.event(ctx, e, "out of order: " + e.type + " with sequence " + e.sequence + " for run '" + e.runId
-                    + "', expected sequence " + (c.lastSequence + 1), c.configHash);
+        Optional<String> outOfOrder = run.outOfOrder(e.sequence);
+        if (outOfOrder.isPresent()) {
+            rejected.event(ctx, e, "out of order: " + e.type + " " + outOfOrder.get() + " for run '" + e.runId + "'",
+                    run.configHash());
             return;
         }
-        if (c.startDatasetEpoch.isEmpty() && !c.finished) {
-            // Only this job's stability operator writes events after RunStarted, and only once the run has
-            // started here. So an earlier job (whose state this one does not have) trained this run: resuming
-            // it needs that job's checkpoint. Left alone instead of training it a second time.
+        if (run.startedByAnEarlierJob()) {
+            // Resuming it needs that job's checkpoint: left alone instead of training it a second time.
             LOG.warn("Run {} already has events from an earlier job in the log ({} sequence {}); it is not resumed "
                     + "without that job's checkpoint", e.runId, e.type, e.sequence);
             metrics.runsFromEarlierJobs.inc();
-            c.finished = true;
-            queue.clear(c, ctx.getCurrentKey());
+            run.finish();
+            queue.clear(ctx.getCurrentKey());
         }
+        Decision d;
         try {
-            LoggedDecisions.apply(c, e, codec);
+            d = LoggedDecisions.decode(e, codec);
         } catch (UnreadableRecordException | RuntimeException ex) {
-            rejected.event(ctx, e, "cannot apply " + e.type + ": " + ex.getMessage(), c.configHash);
+            rejected.event(ctx, e, "cannot apply " + e.type + ": " + ex.getMessage(), run.configHash());
+            state.save(run);
             return;
         }
-        c.lastSequence = e.sequence;
-        progress(c, ctx, out);
-        state.save(c);
+        run.decide(e.sequence, d);
+        progress(run, ctx, out);
+        state.save(run);
     }
 
-    private void onRunStarted(RunControl existing, ControlEvent e, Context ctx, Collector<TrainerOutput> out)
+    private void onRunStarted(RunLifecycle existing, ControlEvent e, Context ctx, Collector<TrainerOutput> out)
             throws Exception {
         RunStarted s;
         try {
@@ -315,8 +292,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         }
         String hash = RunSpecs.configHash(s.getSpec());
         if (existing != null) {
-            if (!existing.configHash.equals(hash)) {
-                rejected.event(ctx, e, "run '" + e.runId + "' was already started with config " + existing.configHash
+            if (!existing.configHash().equals(hash)) {
+                rejected.event(ctx, e, "run '" + e.runId + "' was already started with config " + existing.configHash()
                         + "; a run id cannot be reused with another spec (" + hash + ")", hash);
             }
             return;
@@ -328,23 +305,20 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                     + String.join("; ", problems)), hash);
             return;
         }
-        RunControl c = new RunControl();
-        c.runStarted = e.value;
-        c.configHash = hash;
-        c.lastSequence = 0;
+        RunLifecycle run = RunLifecycle.join(e.value, hash);
         for (RunBatch b : state.takeEarly()) {
-            accept(c, b, ctx, out);
+            accept(run, b, ctx, out);
         }
-        progress(c, ctx, out);
-        state.save(c);
+        progress(run, ctx, out);
+        state.save(run);
     }
 
-    private RunSpec spec(RunControl c) throws UnreadableRecordException {
-        return codec.decode(c.runStarted, RunStarted.class).getSpec();
+    private RunSpec spec(RunLifecycle run) throws UnreadableRecordException {
+        return codec.decode(run.runStarted(), RunStarted.class).getSpec();
     }
 
-    private LiveRun live(RunControl c, String runId) throws Exception {
+    private LiveRun live(RunLifecycle run, String runId) throws Exception {
         Optional<LiveRun> r = live.find(runId);
-        return r.isPresent() ? r.get() : live.create(c, spec(c), runId);
+        return r.isPresent() ? r.get() : live.create(run, spec(run), runId);
     }
 }

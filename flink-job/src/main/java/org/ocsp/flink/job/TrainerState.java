@@ -20,7 +20,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  *
  * <pre>{@code
  * TrainerState state = TrainerState.open(getRuntimeContext());
- * Optional<RunControl> c = state.control();
+ * Optional<RunLifecycle> run = state.run();
  * }</pre>
  */
 final class TrainerState {
@@ -46,14 +46,14 @@ final class TrainerState {
         return new TrainerState(ctx);
     }
 
-    /** The current run's control state; empty before its RunStarted. */
-    Optional<RunControl> control() throws Exception {
+    /** The current run's lifecycle as the last change left it; empty before its RunStarted. */
+    Optional<RunLifecycle> run() throws Exception {
         byte[] bytes = control.value();
-        return bytes == null ? Optional.empty() : Optional.of(RunControl.fromBytes(bytes));
+        return bytes == null ? Optional.empty() : Optional.of(RunLifecycle.resume(RunProgressSerializer.fromBytes(bytes)));
     }
 
-    void save(RunControl c) throws Exception {
-        control.update(c.toBytes());
+    void save(RunLifecycle run) throws Exception {
+        control.update(RunProgressSerializer.toBytes(run.progress()));
     }
 
     void holdEarly(RunBatch b) throws Exception {

@@ -9,7 +9,7 @@ import org.apache.flink.metrics.Counter;
 
 /**
  * A run's batches that wait for their epoch's decision, in arrival order. Keyed state holds only
- * their addresses in the batches topic (keys [queueHead, queueTail) of {@link RunControl}); the
+ * their addresses in the batches topic (keys [queueHead, queueTail) of {@link RunLifecycle}); the
  * bodies stay in memory ({@link WaitingBatches}) and are read again from Kafka only when memory
  * does not have them: after a restore, or when the waiting batches outgrew their budget. So a
  * batch is never serialised into RocksDB, and a checkpoint carries a few bytes per waiting batch.
@@ -31,35 +31,35 @@ final class WaitQueue {
         this.reread = reread;
     }
 
-    void add(RunControl c, String runId, RunBatch b) throws Exception {
-        addresses.put(c.queueTail, BatchAddress.of(b));
-        memory.offer(runId, c.queueTail, b);
-        c.queueTail++;
+    void add(RunLifecycle run, String runId, RunBatch b) throws Exception {
+        long key = run.enqueue();
+        addresses.put(key, BatchAddress.of(b));
+        memory.offer(runId, key, b);
     }
 
     /** The address of the first waiting batch; the queue must not be empty. */
-    BatchAddress head(RunControl c, String runId) throws Exception {
-        Optional<RunBatch> b = memory.peek(runId, c.queueHead);
-        return b.isPresent() ? BatchAddress.of(b.get()) : addresses.get(c.queueHead);
+    BatchAddress head(RunLifecycle run, String runId) throws Exception {
+        Optional<RunBatch> b = memory.peek(runId, run.queueHead());
+        return b.isPresent() ? BatchAddress.of(b.get()) : addresses.get(run.queueHead());
     }
 
     /** Removes the first waiting batch; empty when it could not be read again from Kafka. */
-    Optional<RunBatch> take(RunControl c, String runId) throws Exception {
-        long arrival = c.queueHead;
+    Optional<RunBatch> take(RunLifecycle run, String runId) throws Exception {
+        long arrival = run.queueHead();
         Optional<RunBatch> b = memory.take(runId, arrival);
         if (b.isEmpty()) {
-            readAhead(c, runId);
+            readAhead(run, runId);
             b = memory.take(runId, arrival);
         }
         addresses.remove(arrival);
-        c.queueHead++;
+        run.dequeue();
         return b;
     }
 
-    private void readAhead(RunControl c, String runId) throws Exception {
+    private void readAhead(RunLifecycle run, String runId) throws Exception {
         List<Long> arrivals = new ArrayList<>();
         List<BatchAddress> wanted = new ArrayList<>();
-        for (long k = c.queueHead; k < c.queueTail && arrivals.size() < READ_AHEAD; k++) {
+        for (long k = run.queueHead(); k < run.queueTail() && arrivals.size() < READ_AHEAD; k++) {
             if (memory.peek(runId, k).isEmpty()) {
                 arrivals.add(k);
                 wanted.add(addresses.get(k));
@@ -77,9 +77,9 @@ final class WaitQueue {
         }
     }
 
-    void clear(RunControl c, String runId) throws Exception {
+    /** Drops what the lifecycle's keys no longer cover ({@link RunLifecycle#finish} cleared them). */
+    void clear(String runId) throws Exception {
         addresses.clear();
         memory.dropRun(runId);
-        c.queueHead = c.queueTail;
     }
 }

@@ -1,5 +1,6 @@
 package org.ocsp.flink.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,26 +47,20 @@ class TrainerJobTest {
 
     @Test
     void controlStateRoundTrips() {
-        RunControl c = new RunControl();
-        c.runStarted = new byte[] {1, 2, 3};
-        c.configHash = "abc";
-        c.lastSequence = 7;
-        c.startDatasetEpoch = Optional.of(2);
-        c.trainBatchesPerEpoch = Optional.of(4);
-        c.epoch = 3;
-        c.masks.put(3, Map.of("g", new int[] {0, 2}));
-        c.lambdas.put(2, 0.5);
-        c.pruneEpoch = Optional.of(3);
-        c.pruneMask = Map.of("g", new int[] {0, 2});
-        c.queueHead = 2;
-        c.queueTail = 5;
-        RunControl back = RunControl.fromBytes(c.toBytes());
-        assertEquals(7, back.lastSequence);
-        assertEquals(Optional.of(2), back.startDatasetEpoch);
-        assertEquals(0.5, back.lambdaAt(3));
-        assertEquals(2, back.masks.get(3).get("g").length);
-        assertEquals(Optional.of(3), back.pruneEpoch);
-        assertEquals(5, back.queueTail);
-        assertEquals(2, back.queueHead);
+        RunProgress p = new RunProgress(new byte[] {1, 2, 3}, "abc", 7, Optional.of(2), Optional.of(4), 3, true, false, 5, 1,
+                Optional.of(99L), Optional.of(1), new java.util.TreeMap<>(Map.of(2, 0.5)),
+                new java.util.TreeMap<>(Map.of(3, Map.of("g", new int[] {0, 2}))), Optional.of(3), Map.of("g", new int[] {0, 2}),
+                false, 2, 5);
+        RunProgress back = RunProgressSerializer.fromBytes(RunProgressSerializer.toBytes(p));
+        assertEquals(7, back.lastSequence());
+        assertEquals(Optional.of(2), back.startDatasetEpoch());
+        assertEquals(0.5, RunLifecycle.resume(back).lambdaAt(3));
+        assertEquals(2, back.masks().get(3).get("g").length);
+        assertEquals(Optional.of(3), back.pruneEpoch());
+        assertEquals(5, back.queueTail());
+        assertEquals(2, back.queueHead());
+        assertEquals(Optional.of(99L), back.lastOffset());
+        assertTrue(back.decisionApplied());
+        assertArrayEquals(RunProgressSerializer.toBytes(p), RunProgressSerializer.toBytes(back));
     }
 }
