@@ -25,8 +25,7 @@ enum CouplingRule {
     DEPTHWISE_CONV(s -> s instanceof LayerSpec.Conv2d c && c.depthwise() && c.outChannels() == c.inChannels()) {
         @Override
         void couple(Node n, NetworkGraph graph, ChannelSpaces spaces) {
-            spaces.couple(n.id(), in(n));
-            spaces.blockIfFlattened(in(n));
+            keepInputChannels(n, spaces);
         }
 
         @Override
@@ -65,8 +64,7 @@ enum CouplingRule {
     BATCH_NORM(s -> s instanceof LayerSpec.BatchNorm) {
         @Override
         void couple(Node n, NetworkGraph graph, ChannelSpaces spaces) {
-            spaces.couple(n.id(), in(n));
-            spaces.blockIfFlattened(in(n));
+            keepInputChannels(n, spaces);
         }
 
         @Override
@@ -79,8 +77,7 @@ enum CouplingRule {
             || s instanceof LayerSpec.GlobalAvgPool) {
         @Override
         void couple(Node n, NetworkGraph graph, ChannelSpaces spaces) {
-            spaces.couple(n.id(), in(n));
-            spaces.blockIfFlattened(in(n));
+            keepInputChannels(n, spaces);
         }
     },
     /** A residual add sums its inputs channel by channel: all of them carry one set of channels. */
@@ -125,6 +122,12 @@ enum CouplingRule {
     /** The members this layer adds to groups, each in the space of the output it prunes. */
     List<GroupMember> members(Node n, ChannelSpaces spaces) {
         return List.of();
+    }
+
+    /** Same channels out as in; per-channel work, so a flattened input (columns, not channels) is blocked. */
+    private static void keepInputChannels(Node n, ChannelSpaces spaces) {
+        spaces.couple(n.id(), in(n));
+        spaces.blockIfFlattened(in(n));
     }
 
     private static LayerId in(Node n) {
