@@ -263,6 +263,8 @@ def mode_check(a):
     if a.double:
         model.double()
         batches = {k: (v.double() if v.dtype == torch.float32 else v) for k, v in batches.items()}
+    if a.variant == "channels-last":
+        model = model.to(memory_format=torch.channels_last)
     model.train()
     opt = make_optimizer(model, a.lr)
     loss_fn = nn.CrossEntropyLoss()
@@ -276,6 +278,10 @@ def mode_check(a):
     for i in range(n):
         x = batches["x.%d" % i]
         y = batches["y.%d" % i].to(torch.int64)
+        if a.variant == "reversed-batch":
+            x, y = x.flip(0), y.flip(0)
+        elif a.variant == "channels-last":
+            x = x.contiguous(memory_format=torch.channels_last)
         losses.append(float(step(model, opt, loss_fn, x, y).item()))
         if i == 0:
             dump("step1")
@@ -298,6 +304,10 @@ def main():
     p.add_argument("--out", help="check mode: write the trained tensors here")
     p.add_argument("--weights", help="speed and serve modes: a weights/ directory from model-ops; layers take its "
                                      "shapes (a pruned model) and values")
+    p.add_argument("--variant", choices=["none", "reversed-batch", "channels-last"], default="none",
+                   help="check mode: the same steps with another float32 summation order (each batch reversed: the "
+                        "mean loss and the batch statistics do not depend on the order; or channels-last tensors), "
+                        "to see how far float32 rounding alone spreads the trajectories")
     p.add_argument("--double", action="store_true", help="check mode: compute in float64 (a reference for float32 noise)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
