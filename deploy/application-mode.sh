@@ -173,10 +173,9 @@ say "Kafka broker ready at $bootstrap"
 
 # 2. Topics and the run, with the operator CLI (the run joins the stream at its next epoch).
 ocsp topics --bootstrap-servers "$bootstrap" | tee "$logs/topics.out"
+# The demo's preset (RunPreset.DEMO: the same thresholds as `ocsp demo` and `demo.sh --offline`), fewer epochs.
 ocsp run start --bootstrap-servers "$bootstrap" --run-id "$run_id" --arch fashion-vgg --dataset fashion-mnist \
-  --target 0.5 --epochs "$epochs" --lr 0.05 --monitor-start 1 --reg-start FIXED --sl-start 0 \
-  --lambda-start 0.5 --lambda-delta 0.5 --tau 0.9 --hard-cap $(( epochs > 3 ? epochs - 2 : 1 )) \
-  | tee "$logs/run-start.out"
+  --preset demo --target 0.5 --epochs "$epochs" | tee "$logs/run-start.out"
 
 # 3. The Flink cluster in application mode.
 rpc_port=$(free_port)

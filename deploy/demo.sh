@@ -4,7 +4,8 @@
 # timeline and an HTML audit report at the end. Takes a few minutes with the defaults; extra
 # arguments go to the `demo` command (see --help), for example for a longer run:
 #   bash deploy/demo.sh --train-subset 60000 --test-subset 10000 --epochs 30
-# `bash deploy/demo.sh --offline` runs the same algorithm without Flink/Kafka (`model-ops train`).
+# `bash deploy/demo.sh --offline` runs the same algorithm, with the same preset (RunPreset.DEMO),
+# without Flink/Kafka (`model-ops train --preset demo`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-prerequisites.sh
@@ -16,10 +17,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 if [ "${1:-}" = "--offline" ]; then
   shift
   exec java -cp "model-ops/target/model-ops-0.1.0-SNAPSHOT.jar:$(cat model-ops/target/classpath.txt)" \
-    org.ocsp.modelops.cli.ModelOpsCli train \
-    --train-subset 6000 --test-subset 2000 --epochs 10 --lr 0.05 \
-    --monitor-start 1 --reg-start FIXED --sl-start 2 --lambda-start 0.02 --lambda-delta 0.02 \
-    --tau 0.99 --hard-cap 6 --target 0.5 "$@"
+    org.ocsp.modelops.cli.ModelOpsCli train --preset demo "$@"
 fi
 exec java -cp "flink-job/target/flink-job-0.1.0-SNAPSHOT.jar:$(cat flink-job/target/classpath.txt)" \
   org.ocsp.flink.cli.OcspCli demo "$@"

@@ -20,9 +20,8 @@ import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.config.RunPreset;
 import org.ocsp.modelops.data.BatchSequence;
-import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.EpochCompleted;
@@ -71,27 +70,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-minutes", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     long timeoutMinutes = 60;
 
-    /** Demo defaults (a run that reaches t* in minutes); an option given on the command line wins. */
+    /** The demo preset ({@link RunPreset#DEMO}, a run that reaches t* in minutes); an option given on the command line wins. */
     private RunConfig.Builder withDemoDefaults(RunConfig.Builder b) {
         ParseResult parsed = command.commandLine().getParseResult();
         if (!parsed.hasMatchedOption("--train-subset")) {
-            dataset.trainSubset = 2048;
+            dataset.trainSubset = RunPreset.DEMO.trainSubset();
         }
         if (!parsed.hasMatchedOption("--test-subset")) {
-            dataset.testSubset = 512;
+            dataset.testSubset = RunPreset.DEMO.testSubset();
         }
-        unlessGiven(b, RunConfigDef.EPOCHS, 10);
-        unlessGiven(b, RunConfigDef.LR, 0.05);
-        unlessGiven(b, RunConfigDef.MONITOR_START, 1);
-        unlessGiven(b, RunConfigDef.REG_START, RegularizationStartMode.FIXED);
-        if (b.find(RunConfigDef.REG_START).orElseThrow() == RegularizationStartMode.FIXED) {
-            unlessGiven(b, RunConfigDef.SL_START, 1);
-        }
-        unlessGiven(b, RunConfigDef.LAMBDA_START, 0.2);
-        unlessGiven(b, RunConfigDef.LAMBDA_DELTA, 0.2);
-        unlessGiven(b, RunConfigDef.TAU, 0.9);
-        unlessGiven(b, RunConfigDef.HARD_CAP, Math.max(b.find(RunConfigDef.MONITOR_START).orElseThrow(),
-                b.find(RunConfigDef.EPOCHS).orElseThrow() * 6 / 10));
+        RunPreset.DEMO.applyTo(b, run::given);
         if (!parsed.hasMatchedOption("--dataset")) {
             run.dataset = dataset.name();
         }
@@ -99,18 +87,16 @@ final class DemoCommand implements Callable<Integer> {
         return b.set(RunConfigDef.BATCH_SIZE, Math.max(b.find(RunConfigDef.BATCH_SIZE).orElseThrow(), dataset.batchSize));
     }
 
-    private <T> void unlessGiven(RunConfig.Builder b, Setting<T> setting, T demoValue) {
-        if (!run.given(setting)) {
-            b.set(setting, demoValue);
-        }
+    /** The run's spec: the command line over the demo preset. */
+    RunSpec spec() {
+        return run.toSpec(withDemoDefaults(run.values()));
     }
 
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
-        RunConfig.Builder settings = withDemoDefaults(run.values());
+        RunSpec spec = spec();
         BatchSequence seq = dataset.sequence();
-        RunSpec spec = run.toSpec(settings);
         long started = System.nanoTime();
         o.println("demo: " + CpuFeatures.describe());
         o.println("demo: starting an in-process Kafka broker ...");

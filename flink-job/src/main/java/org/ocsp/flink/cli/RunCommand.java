@@ -2,6 +2,7 @@ package org.ocsp.flink.cli;
 
 import java.util.concurrent.Callable;
 import org.ocsp.flink.run.RunStarter;
+import org.ocsp.modelops.cli.PresetOption;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -24,13 +25,21 @@ final class RunCommand {
         @Mixin
         RunSpecOptions spec;
 
+        @Mixin
+        PresetOption preset;
+
         @Option(names = "--run-id", required = true, description = "Id of the new run (the key of its events and state).")
         String runId;
+
+        /** The spec to log: the command line over the preset, if one is named. */
+        RunSpec runSpec() {
+            return spec.toSpec(preset.applyTo(spec.values(), spec::given));
+        }
 
         @Override
         public Integer call() {
             // A bad setting is reported before anything talks to Kafka.
-            RunSpec runSpec = spec.toSpec();
+            RunSpec runSpec = runSpec();
             TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
             RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, runSpec);
             System.out.println("run " + runId + " started, config hash " + e.getHeader().getConfigHash());

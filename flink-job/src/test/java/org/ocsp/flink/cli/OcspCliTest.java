@@ -131,4 +131,40 @@ class OcspCliTest {
                 err.toString());
         assertTrue(err.toString().contains("Invalid value 'x' for configuration tau: not a number"), err.toString());
     }
+
+    /** One preset: the demo and {@code run start --preset demo} (deploy/application-mode.sh) log the same run. */
+    @Test
+    void theDemoAndRunStartWithTheDemoPresetLogTheSameSpec() {
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs("--epochs", "4");
+        RunCommand.Start start = new RunCommand.Start();
+        new CommandLine(start).parseArgs("--bootstrap-servers", "k:1", "--run-id", "r", "--preset", "demo",
+                "--dataset", "fashion-mnist", "--epochs", "4");
+        RunSpec fromDemo = demo.spec();
+        RunSpec fromStart = start.runSpec();
+        assertEquals(fromDemo.toString(), fromStart.toString());
+        assertEquals(RunSpecs.configHash(fromDemo), RunSpecs.configHash(fromStart));
+        RunConfig c = RunSpecs.config(fromStart);
+        assertEquals(0.9, c.get(RunConfigDef.TAU));
+        assertEquals(0.2, c.get(RunConfigDef.LAMBDA_START));
+        assertEquals(2, c.get(RunConfigDef.HARD_CAP), "60 % of the 4 epochs given");
+    }
+
+    @Test
+    void aSettingGivenWithAPresetWinsAndAnUnknownPresetIsAUsageError() {
+        RunCommand.Start start = new RunCommand.Start();
+        new CommandLine(start).parseArgs("--bootstrap-servers", "k:1", "--run-id", "r", "--preset", "DEMO", "--tau", "0.95");
+        RunConfig c = RunSpecs.config(start.runSpec());
+        assertEquals(0.95, c.get(RunConfigDef.TAU));
+        assertEquals(10, c.get(RunConfigDef.EPOCHS));
+        RunCommand.Start plain = new RunCommand.Start();
+        new CommandLine(plain).parseArgs("--bootstrap-servers", "k:1", "--run-id", "r");
+        assertEquals(RunConfigDef.TAU.defaultValue().orElseThrow(), RunSpecs.config(plain.runSpec()).get(RunConfigDef.TAU),
+                "no preset: the declared defaults");
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new RunCommand.Start());
+        cl.setErr(new PrintWriter(err));
+        assertEquals(CommandLine.ExitCode.USAGE, cl.execute("--bootstrap-servers", "k:1", "--run-id", "r", "--preset", "quick"));
+        assertTrue(err.toString().contains("unknown preset 'quick' (known: demo)"), err.toString());
+    }
 }

@@ -30,6 +30,7 @@ import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,10 +46,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Fashion-MNIST IDX directory (default: ${DEFAULT-VALUE}).")
     Path dataDir = FashionMnist.DEFAULT_DIR;
 
-    @Option(names = "--train-subset", description = "Use only the first N training images (default: all).")
+    @Option(names = "--train-subset", description = "Use only the first N training images (default: the preset's, else all).")
     Integer trainSubset;
 
-    @Option(names = "--test-subset", description = "Use only the first N test images (default: all).")
+    @Option(names = "--test-subset", description = "Use only the first N test images (default: the preset's, else all).")
     Integer testSubset;
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Random crop (padding 2) and horizontal flip (default: ${DEFAULT-VALUE}).")
@@ -59,6 +60,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "Where to save the final model (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "model-ops", "model.ocsp");
+
+    @Mixin
+    PresetOption preset;
 
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Show a progress bar per epoch (default: ${DEFAULT-VALUE}).")
     boolean progress = true;
@@ -78,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The validated run settings given on the command line (defaults for the rest). */
     RunConfig config() {
         RunConfigOptions options = RunConfigOptions.of(spec);
-        return options.build(options.values());
+        return options.build(preset.applyTo(options.values(), options::given));
     }
 
     @Override
@@ -86,6 +90,10 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream o = System.out;
         RunConfig config = config();
         DatasetSplits data = FashionMnist.load(dataDir);
+        if (preset.preset().isPresent()) {
+            trainSubset = trainSubset != null ? trainSubset : preset.preset().get().trainSubset();
+            testSubset = testSubset != null ? testSubset : preset.preset().get().testSubset();
+        }
         if (trainSubset != null || testSubset != null) {
             data = data.first(trainSubset == null ? data.train().size() : trainSubset,
                     testSubset == null ? data.test().size() : testSubset);

@@ -84,4 +84,18 @@ class RunConfigOptionsTest {
         assertEquals(2, cl.execute("--data-dir", "/nonexistent", "--target", "1.5"));
         assertTrue(err.toString().contains("Invalid value 1.5 for configuration target: must be in (0.0, 1.0)"), err.toString());
     }
+
+    /** {@code demo.sh --offline}: model-ops train with the demo preset takes the preset's values, a given option wins. */
+    @Test
+    void trainWithTheDemoPresetTakesItsValuesUnderTheGivenOnes() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--preset", "demo", "--epochs", "4", "--tau", "0.95");
+        RunConfig c = train.config();
+        RunConfig expected = org.ocsp.modelops.config.RunPreset.DEMO.applyTo(
+                RunConfig.builder().set(RunConfigDef.EPOCHS, 4).set(RunConfigDef.TAU, 0.95),
+                s -> s == RunConfigDef.EPOCHS || s == RunConfigDef.TAU).build();
+        assertEquals(expected, c);
+        assertEquals(2, c.get(RunConfigDef.HARD_CAP));
+        assertEquals(0.2, c.get(RunConfigDef.LAMBDA_START));
+    }
 }
