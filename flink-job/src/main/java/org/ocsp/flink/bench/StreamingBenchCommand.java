@@ -28,7 +28,12 @@ import org.ocsp.modelops.data.FashionMnist;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ocsp.flink.cli.JobOptions;
+import org.ocsp.flink.job.JobSettingDef;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,7 +48,7 @@ import picocli.CommandLine.Option;
  * java -Xmx6g -cp "$CP" org.ocsp.flink.cli.OcspCli bench streaming --arch fashion-vgg,resnet56
  * }</pre>
  */
-@Command(name = "streaming", mixinStandardHelpOptions = true,
+@Command(name = "streaming", mixinStandardHelpOptions = true, modelTransformer = StreamingBenchCommand.Settings.class,
         description = "Training throughput of the streaming job vs the bare model-ops loop (same model, data, seed; "
                 + "alternating runs), decision waits per epoch boundary, checkpoint duration and size.")
 final class StreamingBenchCommand implements Callable<Integer> {
@@ -78,8 +83,24 @@ final class StreamingBenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @Option(names = "--checkpoint-interval-ms", description = "Checkpoint interval of the job (default: ${DEFAULT-VALUE}).")
-    long checkpointIntervalMs = 10_000;
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * The job's checkpoint interval. Ten seconds: the bench measures training throughput, and every
+     * RESULTS row since 2026-12-01 was taken with it (a shorter one adds checkpoint work to the rate).
+     */
+    static final class Settings implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec c) {
+            return JobOptions.declare(c, List.of(JobSettingDef.CHECKPOINT_INTERVAL_MS),
+                    Map.of(JobSettingDef.CHECKPOINT_INTERVAL_MS, 10_000L));
+        }
+    }
+
+    private long checkpointIntervalMs() {
+        return JobOptions.value(spec, JobSettingDef.CHECKPOINT_INTERVAL_MS);
+    }
 
     @Option(names = "--work-dir", description = "Checkpoints and models (default: ${DEFAULT-VALUE}).")
     Path workDir = Path.of("runs", "bench-streaming");
@@ -121,7 +142,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build(), waits)) {
                 cluster.start();
                 o.printf(Locale.ROOT, "Kafka at %s; mini-cluster up (RocksDB, incremental checkpoints every %d ms)%n",
-                        bootstrap, checkpointIntervalMs);
+                        bootstrap, checkpointIntervalMs());
                 for (BenchPlan p : plans) {
                     results.add(bench(o, cluster, bootstrap, waits, p));
                 }
@@ -158,7 +179,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
         return TrainerJob.builder().setBootstrapServers(bootstrap).optTopics(topics)
                 .optModelDir(workDir.resolve("models").toString())
                 .optCheckpointDir(workDir.toAbsolutePath().resolve("checkpoints").toUri().toString())
-                .optCheckpointInterval(Duration.ofMillis(checkpointIntervalMs)).optGroupId(id)
+                .optCheckpointInterval(Duration.ofMillis(checkpointIntervalMs())).optGroupId(id)
                 .optTransactionalIdPrefix(id).build();
     }
 

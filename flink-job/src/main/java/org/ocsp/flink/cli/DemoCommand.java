@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ocsp.modelops.engine.CpuFeatures;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.ocsp.deploy.EmbeddedKafkaBroker;
+import org.ocsp.flink.job.JobSettingDef;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunStarter;
@@ -34,6 +36,7 @@ import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +48,7 @@ import picocli.CommandLine.Spec;
  * RocksDB, a Fashion-MNIST subset published as a stream, one run started; live progress per epoch
  * and the decision timeline at the end.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, modelTransformer = DemoCommand.Settings.class,
         description = "Start an in-process Kafka broker and a Flink mini-cluster, publish Fashion-MNIST (a subset by "
                 + "default), start a run and show its progress and decisions. Takes a few minutes with the defaults.")
 final class DemoCommand implements Callable<Integer> {
@@ -64,8 +67,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Models and checkpoints (default: ${DEFAULT-VALUE}).")
     Path workDir = Path.of("runs", "demo");
 
-    @Option(names = "--checkpoint-interval-ms", description = "Checkpoint interval (default: ${DEFAULT-VALUE}).")
-    long checkpointIntervalMs = 1000;
+    /**
+     * The checkpoint interval; every epoch boundary of the demo waits about one, hence a second. A
+     * command's own model transformer replaces its mixins' (picocli), so this one declares the run
+     * settings of {@link RunSpecOptions} too.
+     */
+    public static final class Settings implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec c) {
+            return JobOptions.declare(new RunSpecOptions.Declared().transform(c), List.of(JobSettingDef.CHECKPOINT_INTERVAL_MS),
+                    Map.of(JobSettingDef.CHECKPOINT_INTERVAL_MS, 1000L));
+        }
+    }
 
     @Option(names = "--timeout-minutes", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     long timeoutMinutes = 60;
@@ -95,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
+        long checkpointIntervalMs = JobOptions.value(command, JobSettingDef.CHECKPOINT_INTERVAL_MS);
         RunSpec spec = spec();
         BatchSequence seq = dataset.sequence();
         long started = System.nanoTime();

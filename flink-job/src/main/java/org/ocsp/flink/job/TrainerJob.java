@@ -23,6 +23,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.ocsp.flink.topics.TopicSpec;
 import org.ocsp.flink.topics.Topics;
+import org.ocsp.modelops.config.Setting;
 
 /**
  * The streaming trainer's topology:
@@ -45,7 +46,6 @@ public final class TrainerJob {
     public static final String NAME = "ocsp-streaming-trainer";
     /** Broker maximum is 15 min; the connector's default (1 h) would be refused (stack.md trap 1). */
     public static final String TRANSACTION_TIMEOUT_MS = "600000";
-    public static final long DEFAULT_WAITING_BATCH_BYTES = 256L << 20;
 
     private final String bootstrapServers;
     private final Topics topics;
@@ -156,14 +156,14 @@ public final class TrainerJob {
     public static final class Builder {
         private String bootstrapServers;
         private Topics topics = Topics.defaults();
-        private String modelDir = "runs/models";
-        private Duration checkpointInterval = Duration.ofSeconds(5);
+        private String modelDir = JobSettingDef.MODEL_DIR.defaultValue().orElseThrow();
+        private Duration checkpointInterval = Duration.ofMillis(JobSettingDef.CHECKPOINT_INTERVAL_MS.defaultValue().orElseThrow());
         private Optional<String> checkpointDir = Optional.empty();
         private Optional<String> restoreFrom = Optional.empty();
-        private String groupId = "ocsp-trainer";
-        private String transactionalIdPrefix = "ocsp-trainer";
-        private int parallelism = 1;
-        private long waitingBatchBytes = DEFAULT_WAITING_BATCH_BYTES;
+        private String groupId = JobSettingDef.GROUP_ID.defaultValue().orElseThrow();
+        private String transactionalIdPrefix = JobSettingDef.TRANSACTIONAL_ID_PREFIX.defaultValue().orElseThrow();
+        private int parallelism = JobSettingDef.PARALLELISM.defaultValue().orElseThrow();
+        private long waitingBatchBytes = JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20;
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -175,13 +175,13 @@ public final class TrainerJob {
             return this;
         }
 
-        /** Where finished models are written (default {@code runs/models}). */
+        /** {@link JobSettingDef#MODEL_DIR}. */
         public Builder optModelDir(String dir) {
             this.modelDir = dir;
             return this;
         }
 
-        /** Decision latency is about one interval (events commit with checkpoints; default 5 s). */
+        /** {@link JobSettingDef#CHECKPOINT_INTERVAL_MS}: decision latency is about one interval. */
         public Builder optCheckpointInterval(Duration interval) {
             this.checkpointInterval = interval;
             return this;
@@ -204,7 +204,7 @@ public final class TrainerJob {
             return this;
         }
 
-        /** Must be unique per job on a cluster (default {@code ocsp-trainer}). */
+        /** {@link JobSettingDef#TRANSACTIONAL_ID_PREFIX}: must be unique per job on a cluster. */
         public Builder optTransactionalIdPrefix(String prefix) {
             this.transactionalIdPrefix = prefix;
             return this;
@@ -216,12 +216,20 @@ public final class TrainerJob {
         }
 
         /**
-         * Memory per trainer task for batches that wait for their epoch's decision (default 256 MiB).
-         * Beyond it only their topic addresses are kept, and they are read from Kafka again when due.
+         * {@link JobSettingDef#WAITING_BATCH_MEMORY_MB}, in bytes: beyond it only the waiting batches'
+         * topic addresses are kept, and they are read from Kafka again when due.
          */
         public Builder optWaitingBatchMemory(long bytes) {
             this.waitingBatchBytes = bytes;
             return this;
+        }
+
+        private static <T> void check(List<String> problems, Setting<T> s, T value) {
+            if (value == null) {
+                problems.add("Missing configuration " + s);
+            } else {
+                s.problem(value).ifPresent(problems::add);
+            }
         }
 
         public TrainerJob build() {
@@ -232,19 +240,13 @@ public final class TrainerJob {
             if (topics == null) {
                 p.add("Invalid value null for configuration topics: use Topics.defaults()");
             }
-            if (checkpointInterval == null || checkpointInterval.toMillis() < 100) {
-                p.add("Invalid value " + checkpointInterval + " for configuration checkpointInterval: must be >= 100 ms "
-                        + "(decisions become visible only when a checkpoint completes)");
-            }
-            if (parallelism < 1) {
-                p.add("Invalid value " + parallelism + " for configuration parallelism: must be >= 1");
-            }
-            if (waitingBatchBytes < 0) {
-                p.add("Invalid value " + waitingBatchBytes + " for configuration waitingBatchMemory: must be >= 0");
-            }
-            if (modelDir == null || modelDir.isBlank()) {
-                p.add("Invalid value '" + modelDir + "' for configuration modelDir: must name a directory");
-            }
+            check(p, JobSettingDef.CHECKPOINT_INTERVAL_MS, checkpointInterval == null ? null : checkpointInterval.toMillis());
+            check(p, JobSettingDef.PARALLELISM, parallelism);
+            // Whole MiB as on the command line, rounded down, so that a negative budget is refused.
+            check(p, JobSettingDef.WAITING_BATCH_MEMORY_MB, waitingBatchBytes >> 20);
+            check(p, JobSettingDef.MODEL_DIR, modelDir);
+            check(p, JobSettingDef.GROUP_ID, groupId);
+            check(p, JobSettingDef.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
             if (!p.isEmpty()) {
                 throw new IllegalArgumentException("Cannot build TrainerJob:\n  " + String.join("\n  ", p));
             }

@@ -35,7 +35,7 @@ class OcspCliTest {
         JobCommand c = new JobCommand();
         new CommandLine(c).parseArgs("--bootstrap-servers", "kafka:9092", "--waiting-batch-memory-mb", "-1");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::job);
-        assertTrue(e.getMessage().contains("waitingBatchMemory"), e.getMessage());
+        assertTrue(e.getMessage().contains("waiting-batch-memory-mb"), e.getMessage());
     }
 
     @Test
@@ -166,5 +166,37 @@ class OcspCliTest {
         cl.setErr(new PrintWriter(err));
         assertEquals(CommandLine.ExitCode.USAGE, cl.execute("--bootstrap-servers", "k:1", "--run-id", "r", "--preset", "quick"));
         assertTrue(err.toString().contains("unknown preset 'quick' (known: demo)"), err.toString());
+    }
+
+    /** One declaration: every command that runs the job takes the interval from it, with its own default and the same doc. */
+    @Test
+    void theJobSettingsAreDeclaredOnceAndEachCommandOnlyChoosesItsDefault() {
+        CommandLine job = new CommandLine(new JobCommand());
+        for (org.ocsp.modelops.config.Setting<?> s : org.ocsp.flink.job.JobSettingDef.ALL) {
+            CommandLine.Model.OptionSpec o = job.getCommandSpec().findOption("--" + s.name());
+            assertTrue(o != null && o.userObject() == s, "ocsp job offers --" + s.name());
+            assertEquals(s.type(), o.type(), s.name());
+        }
+        CommandLine ocsp = new CommandLine(OcspCli.class);
+        Setting<Long> interval = org.ocsp.flink.job.JobSettingDef.CHECKPOINT_INTERVAL_MS;
+        List<String> defaults = new ArrayList<>();
+        for (CommandLine c : List.of(job, ocsp.getSubcommands().get("demo"),
+                ocsp.getSubcommands().get("bench").getSubcommands().get("streaming"))) {
+            CommandLine.Model.OptionSpec o = c.getCommandSpec().findOption("--" + interval.name());
+            assertEquals(interval, o.userObject(), c.getCommandName());
+            assertTrue(o.description()[0].startsWith(interval.doc()), c.getCommandName() + ": " + o.description()[0]);
+            defaults.add(o.defaultValue());
+        }
+        assertEquals(List.of("5000", "1000", "10000"), defaults);
+    }
+
+    @Test
+    void aJobSettingOutOfRangeIsRefusedWithItsDeclaredRule() {
+        JobCommand c = new JobCommand();
+        new CommandLine(c).parseArgs("--bootstrap-servers", "kafka:9092", "--checkpoint-interval-ms", "50", "--parallelism", "0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::job);
+        assertTrue(e.getMessage().contains("Invalid value 50 for configuration checkpoint-interval-ms: must be >= 100"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("Invalid value 0 for configuration parallelism: must be >= 1"), e.getMessage());
     }
 }

@@ -57,8 +57,8 @@ class TrainerCheckpointTest {
     static Stream<Arguments> settings() {
         Supplier<StateBackend> rocksdb = EmbeddedRocksDBStateBackend::new;
         Supplier<StateBackend> hashmap = HashMapStateBackend::new;
-        return Stream.of(Arguments.of("rocksdb", rocksdb, TrainerJob.DEFAULT_WAITING_BATCH_BYTES),
-                Arguments.of("hashmap", hashmap, TrainerJob.DEFAULT_WAITING_BATCH_BYTES),
+        return Stream.of(Arguments.of("rocksdb", rocksdb, (JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20)),
+                Arguments.of("hashmap", hashmap, (JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20)),
                 Arguments.of("rocksdb, no memory for waiting batches", rocksdb, 0L));
     }
 

@@ -21,8 +21,8 @@ class TrainerJobTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainerJob.builder().optCheckpointInterval(Duration.ofMillis(10)).optWaitingBatchMemory(-1).build());
         assertTrue(e.getMessage().contains("--bootstrap-servers"), e.getMessage());
-        assertTrue(e.getMessage().contains("checkpointInterval"), e.getMessage());
-        assertTrue(e.getMessage().contains("waitingBatchMemory"), e.getMessage());
+        assertTrue(e.getMessage().contains("checkpoint-interval-ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("waiting-batch-memory-mb"), e.getMessage());
     }
 
     @Test

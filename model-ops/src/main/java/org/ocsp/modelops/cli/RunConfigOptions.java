@@ -56,7 +56,8 @@ public final class RunConfigOptions {
     }
 
     /**
-     * A builder with each generated option's value: the one given on the command line, else the
+     * A builder with each generated run option's value (other commands' settings, such as the job's, are
+     * not run settings): the one given on the command line, else the
      * command's default. Text that cannot be read is reported by {@link #build}, with every other
      * problem.
      */
@@ -64,7 +65,7 @@ public final class RunConfigOptions {
         RunConfig.Builder b = RunConfig.builder();
         for (OptionSpec o : command.options()) {
             Object v = o.getValue();
-            if (o.userObject() instanceof Setting<?> s && v != null) {
+            if (o.userObject() instanceof Setting<?> s && RunConfigDef.ALL.contains(s) && v != null) {
                 b.setText(s, String.valueOf(v));
             }
         }

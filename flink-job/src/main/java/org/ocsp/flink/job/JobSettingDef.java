@@ -1,0 +1,47 @@
+package org.ocsp.flink.job;
+
+import java.util.List;
+import java.util.Optional;
+import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.config.Validator;
+
+/**
+ * Every setting of the trainer job, declared once: name (the command-line flag without
+ * {@code --}), type, default, validator and documentation. {@link TrainerJob.Builder} takes its
+ * defaults and checks from here; {@code ocsp job} (also the application-mode entry point),
+ * {@code ocsp demo} and {@code ocsp bench streaming} generate their options from it; the k8s
+ * manifests are checked against the parsed options.
+ */
+public final class JobSettingDef {
+    public static final Setting<Long> CHECKPOINT_INTERVAL_MS = Setting.ofLong("checkpoint-interval-ms").optDefault(5000L)
+            .optValidator(Validator.atLeast(100))
+            .setDoc("Checkpoint interval in ms; decisions become visible only when a checkpoint completes, so an epoch "
+                    + "boundary waits about one").build();
+
+    public static final Setting<String> MODEL_DIR = Setting.ofString("model-dir").optDefault("runs/models")
+            .optValidator(d -> d.isBlank() ? Optional.of("must name a directory") : Optional.empty())
+            .setDoc("Where finished models are written").build();
+
+    public static final Setting<Integer> PARALLELISM = Setting.ofInt("parallelism").optDefault(1)
+            .optValidator(Validator.atLeast(1)).setDoc("Job parallelism").build();
+
+    public static final Setting<String> GROUP_ID = Setting.ofString("group-id").optDefault("ocsp-trainer")
+            .optValidator(g -> g.isBlank() ? Optional.of("must not be blank") : Optional.empty())
+            .setDoc("Consumer group id prefix").build();
+
+    public static final Setting<String> TRANSACTIONAL_ID_PREFIX = Setting.ofString("transactional-id-prefix")
+            .optDefault("ocsp-trainer")
+            .optValidator(g -> g.isBlank() ? Optional.of("must not be blank") : Optional.empty())
+            .setDoc("Transactional id prefix of the exactly-once sink; unique per job on a cluster").build();
+
+    public static final Setting<Long> WAITING_BATCH_MEMORY_MB = Setting.ofLong("waiting-batch-memory-mb").optDefault(256L)
+            .optValidator(Validator.atLeast(0))
+            .setDoc("Memory per trainer task for batches waiting for their epoch's decision; beyond it they are re-read "
+                    + "from Kafka, and at most a quarter of a slot's heap is used").build();
+
+    public static final List<Setting<?>> ALL = List.of(CHECKPOINT_INTERVAL_MS, MODEL_DIR, PARALLELISM, GROUP_ID,
+            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB);
+
+    private JobSettingDef() {
+    }
+}
