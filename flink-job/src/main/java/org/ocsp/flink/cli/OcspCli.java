@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ocsp", mixinStandardHelpOptions = true, version = "ocsp 0.1.0",
         description = "Streaming OCSPruner: a Flink job that trains and prunes CNNs from a Kafka stream.",
-        subcommands = {DemoCommand.class, TopicsCommand.class, PublishCommand.class, RunCommand.class, JobCommand.class, org.ocsp.flink.audit.AuditCommand.class, org.ocsp.flink.report.ReportCommand.class,
+        subcommands = {DemoCommand.class, TopicsCommand.class, PublishCommand.class, RunCommand.class, JobCommand.class, SettingsCommand.class, org.ocsp.flink.audit.AuditCommand.class, org.ocsp.flink.report.ReportCommand.class,
                 org.ocsp.flink.bench.BenchCommand.class})
 public final class OcspCli {
     private OcspCli() {

@@ -121,18 +121,6 @@ public final class RunConfigDef {
 
     /** A Markdown table of every setting (flag, default, doc), for the docs. */
     public static String markdown() {
-        StringBuilder b = new StringBuilder("| flag | default | meaning |\n| --- | --- | --- |\n");
-        for (Setting<?> s : ALL) {
-            b.append("| `--").append(s.name()).append("` | ").append(defaultText(s)).append(" | ").append(s.doc());
-            if (!s.candidates().isEmpty()) {
-                b.append(": ").append(String.join(", ", s.candidates()));
-            }
-            b.append(" |\n");
-        }
-        return b.toString();
-    }
-
-    private static <T> String defaultText(Setting<T> s) {
-        return s.defaultValue().map(s::format).orElse("none");
+        return Setting.markdownTable(ALL);
     }
 }

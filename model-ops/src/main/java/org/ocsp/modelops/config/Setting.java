@@ -163,6 +163,23 @@ public final class Setting<T> {
         return name;
     }
 
+    /** A markdown table of {@code settings}: flag, default and meaning (the README's tables come from here). */
+    public static String markdownTable(List<Setting<?>> settings) {
+        StringBuilder b = new StringBuilder("| flag | default | meaning |\n| --- | --- | --- |\n");
+        for (Setting<?> s : settings) {
+            b.append("| `--").append(s.name()).append("` | ").append(s.defaultText()).append(" | ").append(s.doc());
+            if (!s.candidates().isEmpty()) {
+                b.append(": ").append(String.join(", ", s.candidates()));
+            }
+            b.append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private String defaultText() {
+        return defaultValue == null ? "none" : format(defaultValue);
+    }
+
     /** Collects a declaration; {@link #build()} needs a name and a doc. */
     public static final class Builder<T> {
         private final String name;
