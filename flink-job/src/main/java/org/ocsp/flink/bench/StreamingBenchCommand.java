@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ocsp.flink.cli.JobOptions;
 import org.ocsp.flink.job.JobSettingDef;
+import org.ocsp.flink.job.run.Decision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;

@@ -17,7 +17,7 @@ public class BatchAddress {
     public BatchAddress() {
     }
 
-    static BatchAddress of(RunBatch b) {
+    public static BatchAddress of(RunBatch b) {
         BatchAddress a = new BatchAddress();
         a.topic = b.topic;
         a.partition = b.partition;

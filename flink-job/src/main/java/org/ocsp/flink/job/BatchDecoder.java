@@ -9,6 +9,9 @@ import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.data.EpochEnd;
 import org.ocsp.schemas.avro.data.Split;
 import org.ocsp.schemas.avro.data.TrainingBatch;
+import org.ocsp.flink.job.deadletter.BadInputException;
+import org.ocsp.flink.job.deadletter.DeadLetterRoute;
+import org.ocsp.flink.job.deadletter.DeadLetters;
 
 /**
  * Batches topic records to {@link RunBatch}: Avro decoding and the run-independent checks (shape
@@ -39,7 +42,7 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
     }
 
     /** One record of the batches topic as a batch (not yet addressed to a run), with its topic position. */
-    static RunBatch decode(RawRecord raw, EventCodec codec) throws UnreadableRecordException, BadInputException {
+    public static RunBatch decode(RawRecord raw, EventCodec codec) throws UnreadableRecordException, BadInputException {
         Object record = codec.decode(raw.value);
         RunBatch b;
         if (record instanceof TrainingBatch) {

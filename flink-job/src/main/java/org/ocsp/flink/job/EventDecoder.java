@@ -7,6 +7,9 @@ import org.apache.flink.util.Collector;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.flink.job.deadletter.BadInputException;
+import org.ocsp.flink.job.deadletter.DeadLetterRoute;
+import org.ocsp.flink.job.deadletter.DeadLetters;
 
 /** Events topic records to {@link ControlEvent} (type, run, sequence); unreadable ones go to dead letters. */
 public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent> {

@@ -10,6 +10,9 @@ import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.RunStarted;
+import org.ocsp.flink.job.deadletter.BadInputException;
+import org.ocsp.flink.job.deadletter.DeadLetterRoute;
+import org.ocsp.flink.job.deadletter.DeadLetters;
 
 /**
  * Sends every batch to every active run (broadcast state: run id -> dataset filter, from valid

@@ -45,6 +45,8 @@ import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
+import org.ocsp.flink.job.metrics.RunMetrics;
+import org.ocsp.flink.job.run.ScoresCodec;
 
 /**
  * The keyed stability operator (key = run id): a thin shell around {@link EpochDecider} and

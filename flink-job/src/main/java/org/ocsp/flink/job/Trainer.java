@@ -14,6 +14,26 @@ import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.job.deadletter.RejectedInput;
+import org.ocsp.flink.job.kafka.BatchReader;
+import org.ocsp.flink.job.metrics.RunMetrics;
+import org.ocsp.flink.job.metrics.TrainerMetrics;
+import org.ocsp.flink.job.resources.ComputeDevice;
+import org.ocsp.flink.job.resources.TrainerThreads;
+import org.ocsp.flink.job.run.BatchShapeCheck;
+import org.ocsp.flink.job.run.Decision;
+import org.ocsp.flink.job.run.EpochCompletion;
+import org.ocsp.flink.job.run.EpochGate;
+import org.ocsp.flink.job.run.LiveRun;
+import org.ocsp.flink.job.run.LoggedDecisions;
+import org.ocsp.flink.job.run.ModelPublisher;
+import org.ocsp.flink.job.run.RunLifecycle;
+import org.ocsp.flink.job.run.ScoresCodec;
+import org.ocsp.flink.job.run.WaitingBatches;
+import org.ocsp.flink.job.state.LiveRuns;
+import org.ocsp.flink.job.state.TrainerState;
+import org.ocsp.flink.job.state.WaitQueue;
 
 /**
  * The keyed trainer (key = run id): a thin shell around {@link org.ocsp.modelops.train.TrainingSession}.

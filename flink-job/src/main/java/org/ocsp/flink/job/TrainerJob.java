@@ -24,6 +24,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.ocsp.flink.topics.TopicSpec;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.config.Setting;
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.job.kafka.KafkaBatchReader;
+import org.ocsp.flink.job.kafka.OutRecordSerializer;
+import org.ocsp.flink.job.kafka.RawDeserializer;
 
 /**
  * The streaming trainer's topology:

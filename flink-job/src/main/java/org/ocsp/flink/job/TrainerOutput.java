@@ -22,7 +22,7 @@ public class TrainerOutput {
     public long step;
     /** EPOCH: whether this was the planned last epoch (no further decision). */
     public boolean last;
-    /** Group scores (see {@link ScoresCodec}) for the decision of epoch {@code epoch + 1} (START: epoch 0). */
+    /** Group scores (see {@link org.ocsp.flink.job.run.ScoresCodec}) for the decision of epoch {@code epoch + 1} (START: epoch 0). */
     public byte[] scores;
     public double trainLoss;
     public double trainAccuracy;

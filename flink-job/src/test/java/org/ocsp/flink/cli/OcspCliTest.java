@@ -20,6 +20,7 @@ import org.ocsp.modelops.config.Setting;
 import org.ocsp.flink.run.InvalidRunSpecException;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.flink.job.JobSettingDef;
 import picocli.CommandLine;
 
 class OcspCliTest {

@@ -17,6 +17,7 @@ import org.ocsp.schemas.avro.data.Split;
 import org.ocsp.schemas.avro.data.TrainingBatch;
 import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
+import org.ocsp.flink.job.deadletter.BadInputException;
 
 /** The batches topic's records, decoded or refused with the reason, without Flink (real Avro bytes). */
 class BatchDecoderTest {

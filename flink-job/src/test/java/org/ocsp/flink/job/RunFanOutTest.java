@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.flink.job.deadletter.DeadLetters;
 
 class RunFanOutTest {
     private static final EventCodec CODEC = EventCodec.create();

@@ -31,6 +31,7 @@ import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.PruningEvent;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.flink.job.run.ScoresCodec;
 
 /** The stability operator's events for the trainer's outputs, through Flink's keyed test harness (no cluster). */
 class StabilityOperatorTest {

@@ -30,6 +30,8 @@ import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.job.kafka.BatchReader;
 
 /**
  * The trainer writes its live model into keyed state (RocksDB) when a checkpoint is taken, in the

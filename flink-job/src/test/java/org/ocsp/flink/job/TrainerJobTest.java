@@ -14,6 +14,10 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.junit.jupiter.api.Test;
 import org.ocsp.modelops.saliency.GroupScores;
+import org.ocsp.flink.job.run.RunLifecycle;
+import org.ocsp.flink.job.run.RunProgress;
+import org.ocsp.flink.job.run.RunProgressSerializer;
+import org.ocsp.flink.job.run.ScoresCodec;
 
 class TrainerJobTest {
     @Test

@@ -1,0 +1,40 @@
+package org.ocsp.flink.job.metrics;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.ocsp.flink.job.resources.ComputeDevice;
+import org.ocsp.flink.job.run.WaitingBatches;
+
+/** The trainer's counters, its device gauge and the per-run gauges ({@link RunMetrics}). */
+public final class TrainerMetrics {
+    private final MetricGroup group;
+    private final Map<String, RunMetrics> runs = new HashMap<>();
+    public final Counter deadLetters;
+    /** Batches seen before a run's first dataset epoch began (the run joins at the next one). */
+    public final Counter batchesBeforeRunStart;
+    /** Runs left alone because an earlier job trained them. */
+    public final Counter runsFromEarlierJobs;
+    /** Waiting batches read again from Kafka (after a restore, or beyond the memory budget). */
+    public final Counter batchesReread;
+
+    public TrainerMetrics(MetricGroup group, ComputeDevice device) {
+        this.group = group;
+        deadLetters = group.counter("deadLetters");
+        batchesBeforeRunStart = group.counter("batchesBeforeRunStart");
+        runsFromEarlierJobs = group.counter("runsFromEarlierJobs");
+        batchesReread = group.counter("batchesReread");
+        group.gauge("device", (Gauge<String>) () -> device.kind().name());
+    }
+
+    public RunMetrics run(String runId) {
+        return runs.computeIfAbsent(runId, id -> RunMetrics.trainer(group, id));
+    }
+
+    /** Bytes of waiting batches held in memory on this task. */
+    public void waitingBatchBytes(WaitingBatches memory) {
+        group.gauge("waitingBatchBytes", (Gauge<Long>) memory::bytes);
+    }
+}
