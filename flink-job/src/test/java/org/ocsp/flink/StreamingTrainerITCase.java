@@ -71,7 +71,7 @@ class StreamingTrainerITCase {
         // The reference: model-ops' offline loop on the same data, seed and settings.
         BatchSequence seq = Fixtures.sequence();
         PruningLoop loop = new PruningLoop(RunSpecs.graph(spec), RunSpecs.settings(spec, seq.batchCount(Split.TRAIN)),
-                RunSpecs.stability(spec), spec.getFlopsReductionTarget(), RunSpecs.limit(spec), true);
+                RunSpecs.stability(spec), RunSpecs.selection(spec), true);
         List<EpochReport> reports = loop.run(seq, EPOCHS, new EpochListener() { });
         loop.session().close();
 

@@ -13,6 +13,7 @@ import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.group.GraphResizer;
 import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.schemas.avro.event.GroupMask;
@@ -75,8 +76,12 @@ public final class RunSpecView {
         return RunSpecs.stability(spec);
     }
 
+    public SelectionSettings selection() {
+        return RunSpecs.selection(spec);
+    }
+
     public PruningLimit pruningLimit() {
-        return RunSpecs.limit(spec);
+        return selection().limit();
     }
 
     public NetworkGraph graph() {

@@ -24,7 +24,7 @@ final class BareRun {
 
     static RunMeasurement run(RunSpec spec, BatchSequence seq, int epochs, int round) {
         PruningLoop loop = new PruningLoop(RunSpecs.graph(spec), RunSpecs.settings(spec, seq.batchCount(Split.TRAIN)),
-                RunSpecs.stability(spec), spec.getFlopsReductionTarget(), RunSpecs.limit(spec), true);
+                RunSpecs.stability(spec), RunSpecs.selection(spec), true);
         Recorder rec = new Recorder();
         try {
             loop.run(seq, epochs, rec);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ocsp.flink.job.JobSettingDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.setting.Setting;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 

@@ -5,7 +5,7 @@ import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.cli.RunConfigOptions;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.setting.Setting;
 import org.ocsp.schemas.avro.event.RunSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;

@@ -3,7 +3,7 @@ package org.ocsp.flink.cli;
 import java.util.concurrent.Callable;
 import org.ocsp.flink.job.JobSettingDef;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.setting.Setting;
 import picocli.CommandLine.Command;
 
 /**

@@ -2,8 +2,8 @@ package org.ocsp.flink.job;
 
 import java.util.List;
 import java.util.Optional;
-import org.ocsp.modelops.config.Setting;
-import org.ocsp.modelops.config.Validator;
+import org.ocsp.modelops.setting.Setting;
+import org.ocsp.modelops.setting.Validator;
 
 /**
  * Every setting of the trainer job, declared once: name (the command-line flag without

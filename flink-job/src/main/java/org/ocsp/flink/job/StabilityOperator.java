@@ -133,8 +133,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         StabilityTracker tr = StabilityTracker.restore(m.config, before);
         double lambdaBefore = tr.lastDecision().flatMap(d -> d.lambda().isPresent()
                 ? Optional.of(d.lambda().getAsDouble()) : Optional.<Double>empty()).orElse(0.0);
-        EpochDecider decider = new EpochDecider(m.graph, m.groups, m.spec.getFlopsReductionTarget(),
-                RunSpecs.limit(m.spec), tr);
+        EpochDecider decider = new EpochDecider(m.graph, m.groups, RunSpecs.selection(m.spec), tr);
         GroupScores[] used = new GroupScores[1];
         EpochDecision d = decider.decide(t, () -> {
             if (o.scores == null) {

@@ -21,13 +21,13 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.ocsp.flink.topics.TopicSpec;
-import org.ocsp.flink.topics.Topics;
-import org.ocsp.modelops.config.Setting;
 import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.job.kafka.KafkaBatchReader;
 import org.ocsp.flink.job.kafka.OutRecordSerializer;
 import org.ocsp.flink.job.kafka.RawDeserializer;
+import org.ocsp.flink.topics.TopicSpec;
+import org.ocsp.flink.topics.Topics;
+import org.ocsp.modelops.setting.Setting;
 
 /**
  * The streaming trainer's topology:

@@ -1,5 +1,7 @@
 package org.ocsp.flink.run;
 
+import static org.ocsp.modelops.stability.RegularizationStartMode.FIXED;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.train.LearningRateSchedule;
 import org.ocsp.modelops.train.SgdConfig;
@@ -55,9 +58,6 @@ import org.ocsp.schemas.avro.event.StabilitySpec;
  * }</pre>
  */
 public final class RunSpecs {
-    /** The selection tolerance model-ops implements (reference value). */
-    public static final double FLOPS_TOLERANCE = 5e-4;
-
     // model-ops and the log name the measures differently; the log's names are released and stay.
     private static final Map<SaliencyKind, org.ocsp.schemas.avro.event.SaliencyKind> AVRO_SALIENCY = new EnumMap<>(Map.of(
             SaliencyKind.L2, org.ocsp.schemas.avro.event.SaliencyKind.L2_MAGNITUDE,
@@ -89,6 +89,7 @@ public final class RunSpecs {
         return validate(unvalidatedSpec(c, datasetName));
     }
 
+    // sl-start is logged in FIXED mode only, where it means something (the field's documented use).
     private static RunSpec unvalidatedSpec(RunConfig c, String datasetName) {
         int epochs = c.get(RunConfigDef.EPOCHS);
         return RunSpec.newBuilder()
@@ -99,34 +100,36 @@ public final class RunSpecs {
                 .setOptimizer(OptimizerSpec.newBuilder().setLearningRate(c.get(RunConfigDef.LR))
                         .setMomentum(c.get(RunConfigDef.MOMENTUM)).setNesterov(c.get(RunConfigDef.NESTEROV))
                         .setWeightDecay(c.get(RunConfigDef.WEIGHT_DECAY)).build())
-                .setLrSchedule(scheduleSpec(c.get(RunConfigDef.SCHEDULE), epochs))
+                .setLrSchedule(scheduleSpec(c))
                 .setStability(StabilitySpec.newBuilder()
                         .setMonitorStart(c.get(RunConfigDef.MONITOR_START)).setLag(c.get(RunConfigDef.LAG))
                         .setWindow(c.get(RunConfigDef.WINDOW)).setTau(c.get(RunConfigDef.TAU))
                         .setRegularizationStart(RegularizationStartMode.valueOf(c.get(RunConfigDef.REG_START).name()))
-                        .setSlStart(c.find(RunConfigDef.SL_START).orElse(null))
+                        .setSlStart(c.get(RunConfigDef.REG_START) == FIXED ? c.get(RunConfigDef.SL_START) : null)
                         .setPlateauEps(c.get(RunConfigDef.PLATEAU_EPS))
                         .setLambdaStart(c.get(RunConfigDef.LAMBDA_START)).setLambdaDelta(c.get(RunConfigDef.LAMBDA_DELTA))
                         .setLambdaInterval(c.get(RunConfigDef.LAMBDA_INTERVAL))
                         .setHardCapEpoch(c.find(RunConfigDef.HARD_CAP).orElse(null)).build())
-                .setSelection(SelectionSpec.newBuilder().setMaxPruneFraction(PruningLimit.reference().maxFraction())
-                        .setPruneLimitRate(PruningLimit.reference().k()).setFlopsTolerance(FLOPS_TOLERANCE)
-                        .setCostAware(true).build())
+                .setSelection(SelectionSpec.newBuilder().setMaxPruneFraction(c.get(RunConfigDef.MAX_PRUNE_FRACTION))
+                        .setPruneLimitRate(c.get(RunConfigDef.PRUNE_LIMIT_RATE))
+                        .setFlopsTolerance(c.get(RunConfigDef.FLOPS_TOLERANCE))
+                        .setCostAware(c.get(RunConfigDef.COST_AWARE)).build())
                 .setSaliency(AVRO_SALIENCY.get(c.get(RunConfigDef.SALIENCY)))
                 .setSeed(c.get(RunConfigDef.SEED))
                 .build();
     }
 
     // Milestones in whole epochs, so the logged spec reads the same whatever the batches per epoch.
-    private static LrScheduleSpec scheduleSpec(ScheduleKind kind, int epochs) {
+    private static LrScheduleSpec scheduleSpec(RunConfig c) {
+        ScheduleKind kind = c.get(RunConfigDef.SCHEDULE);
         Object params;
         switch (kind) {
             case LINEAR:
                 params = LinearSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
                 break;
             case MULTI_STEP:
-                params = MultiStepSchedule.newBuilder().setGamma(LearningRateSchedule.CIFAR_GAMMA).setMilestoneEpochs(
-                        Arrays.stream(LearningRateSchedule.cifarMilestoneEpochs(epochs)).boxed().toList()).build();
+                params = MultiStepSchedule.newBuilder().setGamma(c.get(RunConfigDef.LR_GAMMA))
+                        .setMilestoneEpochs(Arrays.stream(c.milestoneEpochs()).boxed().toList()).build();
                 break;
             default:
                 params = CosineSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
@@ -136,9 +139,8 @@ public final class RunSpecs {
     }
 
     /**
-     * The declared settings a spec carries, as a model-ops run configuration. The schedule's own
-     * parameters and the selection settings have no declared setting; {@link #settings} and
-     * {@link #limit} read them from the spec.
+     * The declared settings a spec carries, as a model-ops run configuration: the same settings,
+     * validated by the same rules, as {@code model-ops train} takes on its command line.
      *
      * @throws InvalidRunSpecException for an unbounded spec (model-ops plans its epochs) or invalid values
      */
@@ -147,60 +149,67 @@ public final class RunSpecs {
             throw new InvalidRunSpecException(List.of("Missing configuration epochsPlanned: a model-ops run "
                     + "configuration plans its epochs"));
         }
-        StabilitySpec s = spec.getStability();
-        OptimizerSpec o = spec.getOptimizer();
-        RunConfig.Builder b = RunConfig.builder()
-                .set(RunConfigDef.ARCH, spec.getArchitecture()).set(RunConfigDef.NUM_CLASSES, spec.getNumClasses())
-                .set(RunConfigDef.INPUT_SHAPE, List.copyOf(spec.getInputShape()))
-                .set(RunConfigDef.TARGET, spec.getFlopsReductionTarget()).set(RunConfigDef.EPOCHS, spec.getEpochsPlanned())
-                .set(RunConfigDef.BATCH_SIZE, spec.getBatchSize()).set(RunConfigDef.LR, o.getLearningRate())
-                .set(RunConfigDef.SCHEDULE, ScheduleKind.valueOf(spec.getLrSchedule().getKind().name()))
-                .set(RunConfigDef.MOMENTUM, o.getMomentum()).set(RunConfigDef.NESTEROV, o.getNesterov())
-                .set(RunConfigDef.WEIGHT_DECAY, o.getWeightDecay()).set(RunConfigDef.SEED, spec.getSeed())
-                .set(RunConfigDef.SALIENCY, saliency(spec))
-                .set(RunConfigDef.MONITOR_START, s.getMonitorStart()).set(RunConfigDef.LAG, s.getLag())
-                .set(RunConfigDef.WINDOW, s.getWindow()).set(RunConfigDef.TAU, s.getTau())
-                .set(RunConfigDef.REG_START, modelOpsStart(s.getRegularizationStart()))
-                .set(RunConfigDef.SL_START, s.getSlStart()).set(RunConfigDef.PLATEAU_EPS, s.getPlateauEps())
-                .set(RunConfigDef.LAMBDA_START, s.getLambdaStart()).set(RunConfigDef.LAMBDA_DELTA, s.getLambdaDelta())
-                .set(RunConfigDef.LAMBDA_INTERVAL, s.getLambdaInterval()).set(RunConfigDef.HARD_CAP, s.getHardCapEpoch());
         try {
-            return b.build();
+            return builder(spec).build();
         } catch (InvalidRunConfigException e) {
             throw new InvalidRunSpecException(e.errors());
         }
     }
 
-    /** Every problem of a spec at once; empty when the job can run it. */
+    // An unbounded spec plans no epochs; its schedule's horizon stands in for them (MULTI_STEP has
+    // none: its milestones are explicit), so the rest of its settings is checked alike.
+    private static RunConfig.Builder builder(RunSpec spec) {
+        StabilitySpec s = spec.getStability();
+        OptimizerSpec o = spec.getOptimizer();
+        SelectionSpec sel = spec.getSelection();
+        Integer epochs = spec.getEpochsPlanned() != null ? spec.getEpochsPlanned() : horizonEpochs(spec);
+        RunConfig.Builder b = RunConfig.builder()
+                .set(RunConfigDef.ARCH, spec.getArchitecture()).set(RunConfigDef.NUM_CLASSES, spec.getNumClasses())
+                .set(RunConfigDef.INPUT_SHAPE, List.copyOf(spec.getInputShape()))
+                .set(RunConfigDef.TARGET, spec.getFlopsReductionTarget())
+                .set(RunConfigDef.BATCH_SIZE, spec.getBatchSize()).set(RunConfigDef.LR, o.getLearningRate())
+                .set(RunConfigDef.SCHEDULE, ScheduleKind.valueOf(spec.getLrSchedule().getKind().name()))
+                .set(RunConfigDef.MOMENTUM, o.getMomentum()).set(RunConfigDef.NESTEROV, o.getNesterov())
+                .set(RunConfigDef.WEIGHT_DECAY, o.getWeightDecay()).set(RunConfigDef.SEED, spec.getSeed())
+                .set(RunConfigDef.SALIENCY, saliency(spec)).set(RunConfigDef.COST_AWARE, sel.getCostAware())
+                .set(RunConfigDef.MAX_PRUNE_FRACTION, sel.getMaxPruneFraction())
+                .set(RunConfigDef.PRUNE_LIMIT_RATE, sel.getPruneLimitRate())
+                .set(RunConfigDef.FLOPS_TOLERANCE, sel.getFlopsTolerance())
+                .set(RunConfigDef.MONITOR_START, s.getMonitorStart()).set(RunConfigDef.LAG, s.getLag())
+                .set(RunConfigDef.WINDOW, s.getWindow()).set(RunConfigDef.TAU, s.getTau())
+                .set(RunConfigDef.REG_START, modelOpsStart(s.getRegularizationStart()))
+                .set(RunConfigDef.PLATEAU_EPS, s.getPlateauEps())
+                .set(RunConfigDef.LAMBDA_START, s.getLambdaStart()).set(RunConfigDef.LAMBDA_DELTA, s.getLambdaDelta())
+                .set(RunConfigDef.LAMBDA_INTERVAL, s.getLambdaInterval()).set(RunConfigDef.HARD_CAP, s.getHardCapEpoch());
+        if (epochs != null) {
+            b.set(RunConfigDef.EPOCHS, epochs);
+        }
+        if (s.getSlStart() != null) {
+            b.set(RunConfigDef.SL_START, s.getSlStart());
+        }
+        if (spec.getLrSchedule().getParams() instanceof MultiStepSchedule m) {
+            b.set(RunConfigDef.LR_GAMMA, m.getGamma());
+            List<Integer> milestones = List.copyOf(m.getMilestoneEpochs());
+            // The derived milestones stay derived, so a configuration and its logged spec are equal.
+            boolean derived = epochs != null && epochs >= 1 && milestones.equals(Arrays.stream(
+                    LearningRateSchedule.cifarMilestoneEpochs(epochs)).boxed().toList());
+            if (!derived) {
+                b.set(RunConfigDef.LR_MILESTONES, milestones);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Every problem of a spec at once; empty when the job can run it. The settings are checked as
+     * on the command line ({@link RunConfig}); the rules below that only concern a log come on top.
+     */
     public static List<String> problems(RunSpec spec) {
         List<String> p = new ArrayList<>();
-        if (!Architectures.names().contains(spec.getArchitecture())) {
-            p.add("Invalid value '" + spec.getArchitecture() + "' for configuration architecture: known are "
-                    + Architectures.names());
-        }
-        if (spec.getInputShape().size() != 3) {
-            p.add("Invalid value " + spec.getInputShape() + " for configuration inputShape: must be [C, H, W]");
-        }
-        if (spec.getNumClasses() < 2) {
-            p.add("Invalid value " + spec.getNumClasses() + " for configuration numClasses: must be >= 2");
-        }
-        double t = spec.getFlopsReductionTarget();
-        if (!(t > 0 && t < 1)) {
-            p.add("Invalid value " + t + " for configuration flopsReductionTarget: must be in (0, 1)");
-        }
-        if (spec.getEpochsPlanned() != null && spec.getEpochsPlanned() < 1) {
-            p.add("Invalid value " + spec.getEpochsPlanned() + " for configuration epochsPlanned: must be >= 1");
-        }
-        if (spec.getBatchSize() < 1) {
-            p.add("Invalid value " + spec.getBatchSize() + " for configuration batchSize: must be >= 1");
-        }
-        if (!spec.getSelection().getCostAware()) {
-            p.add("Invalid value false for configuration selection.costAware: model-ops implements the cost-aware "
-                    + "scores only");
-        }
-        if (spec.getSelection().getFlopsTolerance() != FLOPS_TOLERANCE) {
-            p.add("Invalid value " + spec.getSelection().getFlopsTolerance() + " for configuration "
-                    + "selection.flopsTolerance: model-ops implements " + FLOPS_TOLERANCE + " only");
+        try {
+            builder(spec).build();
+        } catch (InvalidRunConfigException e) {
+            p.addAll(e.errors());
         }
         LrScheduleSpec s = spec.getLrSchedule();
         Object params = s.getParams();
@@ -215,17 +224,7 @@ public final class RunSpecs {
         }
         if (spec.getStability().getRegularizationStart() == RegularizationStartMode.FIXED
                 && spec.getStability().getSlStart() == null) {
-            p.add("Missing configuration stability.slStart: needed with regularizationStart FIXED");
-        }
-        try {
-            stability(spec);
-        } catch (RuntimeException e) {
-            p.add(e.getMessage());
-        }
-        try {
-            limit(spec);
-        } catch (RuntimeException e) {
-            p.add(e.getMessage());
+            p.add("Missing configuration stability.slStart: a logged run with regularizationStart FIXED states it");
         }
         return p;
     }
@@ -290,24 +289,19 @@ public final class RunSpecs {
                 new LayerSpec.Input(s.get(0), s.get(1), s.get(2)));
     }
 
-    public static PruningLimit limit(RunSpec spec) {
-        return new PruningLimit(spec.getSelection().getMaxPruneFraction(), spec.getSelection().getPruneLimitRate());
+    public static SelectionSettings selection(RunSpec spec) {
+        SelectionSpec s = spec.getSelection();
+        return new SelectionSettings(spec.getFlopsReductionTarget(),
+                new PruningLimit(s.getMaxPruneFraction(), s.getPruneLimitRate()), s.getFlopsTolerance());
     }
 
+    /** @throws InvalidRunSpecException for a spec that is not valid */
     public static StabilityConfig stability(RunSpec spec) {
-        StabilitySpec s = spec.getStability();
-        StabilityConfig.Builder b = StabilityConfig.builder().optMonitorStart(s.getMonitorStart()).optLag(s.getLag())
-                .optWindow(s.getWindow()).optTau(s.getTau())
-                .optRegularizationStart(modelOpsStart(s.getRegularizationStart()))
-                .optPlateauEps(s.getPlateauEps()).optLambdaStart(s.getLambdaStart()).optLambdaDelta(s.getLambdaDelta())
-                .optLambdaInterval(s.getLambdaInterval());
-        if (s.getSlStart() != null) {
-            b.optSlStart(s.getSlStart());
+        try {
+            return builder(spec).build().stability();
+        } catch (InvalidRunConfigException e) {
+            throw new InvalidRunSpecException(e.errors());
         }
-        if (s.getHardCapEpoch() != null) {
-            b.optHardCap(s.getHardCapEpoch());
-        }
-        return b.build();
     }
 
     public static SaliencyKind saliency(RunSpec spec) {
@@ -324,7 +318,7 @@ public final class RunSpecs {
         OptimizerSpec o = spec.getOptimizer();
         return new TrainingSettings(spec.getBatchSize(), spec.getSeed(),
                 new SgdConfig(o.getMomentum(), o.getNesterov(), o.getWeightDecay()),
-                schedule(spec, trainBatchesPerEpoch), saliency(spec));
+                schedule(spec, trainBatchesPerEpoch), saliency(spec), spec.getSelection().getCostAware());
     }
 
     private static Integer horizonEpochs(RunSpec spec) {

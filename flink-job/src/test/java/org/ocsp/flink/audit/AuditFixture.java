@@ -93,8 +93,7 @@ public final class AuditFixture {
             TrainingSettings settings = new TrainingSettings(BATCH, spec.getSeed(), sgd,
                     LearningRateSchedule.cosine(spec.getOptimizer().getLearningRate(), 0, (long) EPOCHS * perEpoch),
                     SaliencyKind.L2);
-            PruningLoop loop = new PruningLoop(view.graph(), settings, view.stabilityConfig(), target, view.pruningLimit(),
-                    true);
+            PruningLoop loop = new PruningLoop(view.graph(), settings, view.stabilityConfig(), view.selection(), true);
             Map<Integer, String> digests = new HashMap<>();
             List<EpochReport> reports = loop.run(seq, EPOCHS, new EpochListener() {
                 @Override

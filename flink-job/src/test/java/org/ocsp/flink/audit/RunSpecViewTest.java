@@ -17,7 +17,7 @@ class RunSpecViewTest {
             RunSpecView view = RunSpecView.of(spec);
             assertEquals(RunSpecs.configHash(spec), view.configHash());
             assertEquals(RunSpecs.stability(spec), view.stabilityConfig());
-            assertEquals(RunSpecs.limit(spec), view.pruningLimit());
+            assertEquals(RunSpecs.selection(spec).limit(), view.pruningLimit());
         }
     }
 

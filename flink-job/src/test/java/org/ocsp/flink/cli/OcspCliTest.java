@@ -12,15 +12,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.ocsp.flink.job.JobSettingDef;
+import org.ocsp.flink.run.InvalidRunSpecException;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.cli.RunConfigOptions;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
-import org.ocsp.flink.run.InvalidRunSpecException;
+import org.ocsp.modelops.setting.Setting;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
-import org.ocsp.flink.job.JobSettingDef;
 import picocli.CommandLine;
 
 class OcspCliTest {
@@ -60,11 +60,11 @@ class OcspCliTest {
     }
 
     @Test
-    void fixedStartWithoutSlStartIsRejectedWithTheSettingName() {
+    void fixedStartWithoutSlStartLogsTheDeclaredDefaultAsModelOpsTrainUses() {
         RunCommand.Start start = new RunCommand.Start();
         new CommandLine(start).parseArgs("--bootstrap-servers", "k:1", "--run-id", "r", "--reg-start", "FIXED");
-        InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> start.spec.toSpec());
-        assertTrue(e.getMessage().contains("stability.slStart"), e.getMessage());
+        assertEquals(RunConfigDef.SL_START.defaultValue().orElseThrow(), start.spec.toSpec().getStability().getSlStart());
+        assertEquals(null, runStart().spec.toSpec().getStability().getSlStart(), "AUTOMATIC logs no sl-start");
     }
 
     @Test
@@ -173,7 +173,7 @@ class OcspCliTest {
     @Test
     void theJobSettingsAreDeclaredOnceAndEachCommandOnlyChoosesItsDefault() {
         CommandLine job = new CommandLine(new JobCommand());
-        for (org.ocsp.modelops.config.Setting<?> s : org.ocsp.flink.job.JobSettingDef.ALL) {
+        for (org.ocsp.modelops.setting.Setting<?> s : org.ocsp.flink.job.JobSettingDef.ALL) {
             CommandLine.Model.OptionSpec o = job.getCommandSpec().findOption("--" + s.name());
             assertTrue(o != null && o.userObject() == s, "ocsp job offers --" + s.name());
             assertEquals(s.type(), o.type(), s.name());

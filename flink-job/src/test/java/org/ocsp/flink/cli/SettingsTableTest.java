@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.ocsp.flink.job.JobSettingDef;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.setting.Setting;
 
 /** README's settings tables are the declarations: a new, renamed or re-documented setting fails here until the copy is regenerated. */
 class SettingsTableTest {

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ocsp.modelops.config.InvalidRunConfigException;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
 import org.ocsp.modelops.config.ScheduleKind;
 import org.ocsp.modelops.saliency.SaliencyKind;
+import org.ocsp.modelops.setting.Setting;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -49,8 +53,8 @@ class RunSpecsTest {
         bad.getStability().setRegularizationStart(RegularizationStartMode.FIXED);
         InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> RunSpecs.validate(bad));
         assertTrue(e.problems().size() >= 3, e.getMessage());
-        assertTrue(e.getMessage().contains("Invalid value 'nope' for configuration architecture"), e.getMessage());
-        assertTrue(e.getMessage().contains("Invalid value 1.5 for configuration flopsReductionTarget"), e.getMessage());
+        assertTrue(e.getMessage().contains("Invalid value nope for configuration arch: known are"), e.getMessage());
+        assertTrue(e.getMessage().contains("Invalid value 1.5 for configuration target"), e.getMessage());
         assertTrue(e.getMessage().contains("stability.slStart"), e.getMessage());
     }
 
@@ -73,7 +77,11 @@ class RunSpecsTest {
                         .set(RunConfigDef.LAG, 3).set(RunConfigDef.WINDOW, 4).set(RunConfigDef.SEED, 7L).build(),
                 RunConfig.builder().set(RunConfigDef.ARCH, "resnet56").set(RunConfigDef.INPUT_SHAPE, List.of(3, 32, 32))
                         .set(RunConfigDef.SCHEDULE, ScheduleKind.LINEAR).set(RunConfigDef.SALIENCY, SaliencyKind.BN_SCALE)
-                        .set(RunConfigDef.BATCH_SIZE, 64).set(RunConfigDef.LAMBDA_INTERVAL, 2).build());
+                        .set(RunConfigDef.BATCH_SIZE, 64).set(RunConfigDef.LAMBDA_INTERVAL, 2).build(),
+                RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.MULTI_STEP).set(RunConfigDef.EPOCHS, 12)
+                        .set(RunConfigDef.LR_GAMMA, 0.5).set(RunConfigDef.LR_MILESTONES, List.of(3, 3, 9))
+                        .set(RunConfigDef.COST_AWARE, false).set(RunConfigDef.MAX_PRUNE_FRACTION, 0.5)
+                        .set(RunConfigDef.PRUNE_LIMIT_RATE, 0.3).set(RunConfigDef.FLOPS_TOLERANCE, 0.01).build());
     }
 
     @ParameterizedTest
@@ -85,6 +93,8 @@ class RunSpecsTest {
         assertEquals(config.get(RunConfigDef.SALIENCY), RunSpecs.saliency(spec));
         assertEquals(config.sgd(), RunSpecs.settings(spec, 10).sgd());
         assertEquals(config.graph().toString(), RunSpecs.graph(spec).toString());
+        assertEquals(config.selection(), RunSpecs.selection(spec));
+        assertEquals(config.trainingSettings(10).costAware(), RunSpecs.settings(spec, 10).costAware());
         for (long it : new long[] {0, 7, 55, 120, 169}) {
             assertEquals(config.schedule(10).lr(it), RunSpecs.schedule(spec, 10).lr(it), 1e-12, "iteration " + it);
         }
@@ -131,5 +141,29 @@ class RunSpecsTest {
         bad.setBatchSize(0);
         InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> RunSpecs.config(bad));
         assertTrue(e.getMessage().contains("Invalid value 0 for configuration batch-size: must be >= 1"), e.getMessage());
+    }
+
+    /** A value the command line refuses, written into a logged spec instead. */
+    static Stream<Arguments> refusedValues() {
+        return Stream.of(
+                Arguments.of(RunConfigDef.MOMENTUM, 1.0, (Consumer<RunSpec>) s -> s.getOptimizer().setMomentum(1.0)),
+                Arguments.of(RunConfigDef.LR, Double.NaN, (Consumer<RunSpec>) s -> s.getOptimizer().setLearningRate(Double.NaN)),
+                Arguments.of(RunConfigDef.LR, -0.1, (Consumer<RunSpec>) s -> s.getOptimizer().setLearningRate(-0.1)),
+                Arguments.of(RunConfigDef.WEIGHT_DECAY, -1e-4,
+                        (Consumer<RunSpec>) s -> s.getOptimizer().setWeightDecay(-1e-4)),
+                Arguments.of(RunConfigDef.NUM_CLASSES, 1, (Consumer<RunSpec>) s -> s.setNumClasses(1)),
+                Arguments.of(RunConfigDef.MAX_PRUNE_FRACTION, 1.0,
+                        (Consumer<RunSpec>) s -> s.getSelection().setMaxPruneFraction(1.0)),
+                Arguments.of(RunConfigDef.LAG, 0, (Consumer<RunSpec>) s -> s.getStability().setLag(0)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedValues")
+    <T> void aLoggedSpecIsRefusedWithTheCommandLinesMessage(Setting<T> setting, T value, Consumer<RunSpec> write) {
+        InvalidRunConfigException cli = assertThrows(InvalidRunConfigException.class,
+                () -> RunConfig.builder().set(setting, value).build());
+        RunSpec logged = spec();
+        write.accept(logged);
+        assertEquals(cli.errors(), RunSpecs.problems(logged));
     }
 }

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunPreset;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.setting.Setting;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;

@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.ocsp.modelops.config.InvalidRunConfigException;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.setting.Setting;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;

@@ -10,17 +10,16 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.ocsp.modelops.engine.CpuFeatures;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
+import org.ocsp.modelops.data.Augmentation;
 import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.DatasetSplits;
 import org.ocsp.modelops.data.FashionMnist;
-import org.ocsp.modelops.data.Augmentation;
 import org.ocsp.modelops.data.Split;
+import org.ocsp.modelops.engine.CpuFeatures;
 import org.ocsp.modelops.graph.NetworkGraph;
-import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.train.EpochListener;
@@ -118,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
                 data.test().size(), epochs, seq.batchCount(Split.TRAIN), target * 100,
                 noPrune ? " (--no-prune: dense baseline)" : "", seed);
         o.println("model-ops train: " + CpuFeatures.describe());
-        PruningLoop loop = new PruningLoop(graph, settings, stability, target, PruningLimit.reference(), !noPrune);
+        PruningLoop loop = new PruningLoop(graph, settings, stability, config.selection(), !noPrune);
         ConsoleListener listener = new ConsoleListener(o, progress);
         List<EpochReport> reports = loop.run(seq, epochs, listener);
         try (var session = loop.session()) {

@@ -1,28 +1,20 @@
 package org.ocsp.modelops.config;
 
 import java.util.List;
+import org.ocsp.modelops.setting.InvalidSettingsException;
 
 /**
- * Thrown with every problem of a run configuration at once, each "Invalid value V for
- * configuration N: reason", so a user fixes all of them in one pass.
+ * Thrown by {@link RunConfig.Builder#build()} with every problem of a run configuration at once.
  *
  * <pre>{@code
  * try { RunConfig.builder().set(RunConfigDef.EPOCHS, 0).build(); }
  * catch (InvalidRunConfigException e) { e.errors().forEach(System.err::println); }
  * }</pre>
  */
-public final class InvalidRunConfigException extends IllegalArgumentException {
+public final class InvalidRunConfigException extends InvalidSettingsException {
     private static final long serialVersionUID = 1L;
 
-    private final List<String> errors;
-
     public InvalidRunConfigException(List<String> errors) {
-        super("Invalid run configuration (" + errors.size() + (errors.size() == 1 ? " error" : " errors") + "):\n  "
-                + String.join("\n  ", errors));
-        this.errors = List.copyOf(errors);
-    }
-
-    public List<String> errors() {
-        return errors;
+        super("Invalid run configuration", errors);
     }
 }

@@ -12,6 +12,10 @@ import java.util.StringJoiner;
 import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SelectionSettings;
+import org.ocsp.modelops.setting.InvalidSettingsException;
+import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.stability.InvalidStabilityConfigException;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.train.LearningRateSchedule;
@@ -76,8 +80,8 @@ public final class RunConfig {
         long total = epochs * trainBatchesPerEpoch;
         switch (get(RunConfigDef.SCHEDULE)) {
             case MULTI_STEP:
-                return LearningRateSchedule.multiStepAtEpochs(lr, LearningRateSchedule.cifarMilestoneEpochs(epochs),
-                        LearningRateSchedule.CIFAR_GAMMA, trainBatchesPerEpoch);
+                return LearningRateSchedule.multiStepAtEpochs(lr, milestoneEpochs(), get(RunConfigDef.LR_GAMMA),
+                        trainBatchesPerEpoch);
             case LINEAR:
                 return LearningRateSchedule.linear(lr, 0, total);
             default:
@@ -85,9 +89,20 @@ public final class RunConfig {
         }
     }
 
+    /** MULTI_STEP's milestones: the given ones, or 30/60/80/90 % of the epochs, rounded. */
+    public int[] milestoneEpochs() {
+        return find(RunConfigDef.LR_MILESTONES).map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .orElseGet(() -> LearningRateSchedule.cifarMilestoneEpochs(get(RunConfigDef.EPOCHS)));
+    }
+
     public TrainingSettings trainingSettings(long trainBatchesPerEpoch) {
         return new TrainingSettings(get(RunConfigDef.BATCH_SIZE), get(RunConfigDef.SEED), sgd(),
-                schedule(trainBatchesPerEpoch), get(RunConfigDef.SALIENCY));
+                schedule(trainBatchesPerEpoch), get(RunConfigDef.SALIENCY), get(RunConfigDef.COST_AWARE));
+    }
+
+    public SelectionSettings selection() {
+        return new SelectionSettings(get(RunConfigDef.TARGET), new PruningLimit(get(RunConfigDef.MAX_PRUNE_FRACTION),
+                get(RunConfigDef.PRUNE_LIMIT_RATE)), get(RunConfigDef.FLOPS_TOLERANCE));
     }
 
     @Override
@@ -126,21 +141,6 @@ public final class RunConfig {
         return b;
     }
 
-    // StabilityConfig names its settings in camel case; a user of this declaration knows them by flag.
-    private static final Map<String, String> STABILITY_NAMES = Map.of(
-            StabilityConfig.MONITOR_START, RunConfigDef.MONITOR_START.name(),
-            StabilityConfig.SL_START, RunConfigDef.SL_START.name(),
-            StabilityConfig.HARD_CAP, RunConfigDef.HARD_CAP.name(),
-            StabilityConfig.REGULARIZATION_START, RunConfigDef.REG_START.name());
-
-    private static String withFlagNames(String message) {
-        String m = message;
-        for (Map.Entry<String, String> e : STABILITY_NAMES.entrySet()) {
-            m = m.replaceAll("\\b" + e.getKey() + "\\b", e.getValue());
-        }
-        return m;
-    }
-
     /** Collects values; nothing is checked before {@link #build()}. */
     public static final class Builder {
         private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
@@ -163,7 +163,7 @@ public final class RunConfig {
             unreadable.remove(s);
             try {
                 return set(s, s.parse(text));
-            } catch (InvalidRunConfigException e) {
+            } catch (InvalidSettingsException e) {
                 unreadable.put(s, e.errors().get(0));
                 return this;
             }
@@ -212,7 +212,7 @@ public final class RunConfig {
             try {
                 stabilityBuilder(this::find).build();
             } catch (InvalidStabilityConfigException e) {
-                e.errors().forEach(m -> errors.add(withFlagNames(m)));
+                errors.addAll(e.errors());
             }
             try {
                 new SgdConfig(find(RunConfigDef.MOMENTUM).orElseThrow(), find(RunConfigDef.NESTEROV).orElseThrow(),

@@ -5,8 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.saliency.SaliencyKind;
+import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SubnetworkSelector;
+import org.ocsp.modelops.setting.Setting;
+import org.ocsp.modelops.setting.Validator;
 import org.ocsp.modelops.stability.RegularizationStartMode;
-import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.stability.StabilitySettings;
+import org.ocsp.modelops.train.LearningRateSchedule;
 
 /**
  * Every setting of a run, declared once: name (the command-line flag without {@code --}), type,
@@ -18,8 +23,8 @@ import org.ocsp.modelops.stability.StabilityConfig;
  * RunConfig c = RunConfig.builder().set(RunConfigDef.TARGET, 0.7).build();
  * RunConfigDef.ALL.forEach(s -> System.out.println("--" + s.name() + "  " + s.doc()));
  * }</pre>
- * The stability defaults are {@link StabilityConfig}'s, referenced rather than repeated, because
- * that class is also built directly by library users.
+ * The stability search's settings are {@link StabilitySettings}' declarations, listed here
+ * rather than repeated, because {@code StabilityConfig} is also built directly by library users.
  */
 public final class RunConfigDef {
     public static final Setting<String> ARCH = Setting.ofString("arch").optDefault("fashion-vgg")
@@ -49,7 +54,16 @@ public final class RunConfigDef {
 
     public static final Setting<ScheduleKind> SCHEDULE = Setting.ofEnum("schedule", ScheduleKind.class, Map.of())
             .optDefault(ScheduleKind.COSINE)
-            .setDoc("Learning-rate schedule per iteration (MULTI_STEP: x0.2 from the epochs at 30/60/80/90% of the run, rounded)").build();
+            .setDoc("Learning-rate schedule per iteration (MULTI_STEP: see lr-gamma and lr-milestones)").build();
+
+    public static final Setting<Double> LR_GAMMA = Setting.ofDouble("lr-gamma").optDefault(LearningRateSchedule.CIFAR_GAMMA)
+            .optValidator(Validator.aboveUpTo(0, 1)).setDoc("MULTI_STEP: factor applied to the learning rate at each milestone")
+            .build();
+
+    public static final Setting<List<Integer>> LR_MILESTONES = Setting.ofIntList("lr-milestones")
+            .optValidator(RunConfigDef::milestoneProblem)
+            .setDoc("MULTI_STEP: epochs (0-based, ascending; one listed twice applies lr-gamma twice) at whose start the "
+                    + "rate is multiplied by lr-gamma (none: 30/60/80/90% of the epochs, rounded)").build();
 
     public static final Setting<Double> MOMENTUM = Setting.ofDouble("momentum").optDefault(0.9)
             .optValidator(Validator.fromUntil(0, 1)).setDoc("SGD momentum").build();
@@ -68,55 +82,52 @@ public final class RunConfigDef {
                     Map.of("L2_MAGNITUDE", SaliencyKind.L2, "TAYLOR_FIRST_ORDER", SaliencyKind.TAYLOR))
             .optDefault(SaliencyKind.L2).setDoc("Channel saliency").build();
 
-    public static final Setting<Integer> MONITOR_START = Setting.ofInt("monitor-start")
-            .optDefault(StabilityConfig.DEFAULT_MONITOR_START).optValidator(Validator.atLeast(0))
-            .setDoc("First epoch a sub-network is computed").build();
-
-    public static final Setting<Integer> LAG = Setting.ofInt("lag").optDefault(StabilityConfig.DEFAULT_LAG)
-            .optValidator(Validator.atLeast(1)).setDoc("s_t compares the sub-network with the one this many epochs earlier")
+    public static final Setting<Boolean> COST_AWARE = Setting.ofBoolean("cost-aware").optDefault(true)
+            .setDoc("Scale channel scores by 1 - softmax over groups of the FLOPs one channel saves, as the reference does")
             .build();
 
-    public static final Setting<Integer> WINDOW = Setting.ofInt("window").optDefault(StabilityConfig.DEFAULT_WINDOW)
-            .optValidator(Validator.atLeast(1)).setDoc("Similarity values averaged into J_avg").build();
+    public static final Setting<Double> MAX_PRUNE_FRACTION = Setting.ofDouble("max-prune-fraction")
+            .optDefault(PruningLimit.reference().maxFraction()).optValidator(Validator.fromUntil(0, 1))
+            .setDoc("Lmax of the per-group limit: at most floor(C * Lmax * (1 - exp(-k * C))) of a group's C channels go")
+            .build();
 
-    public static final Setting<Double> TAU = Setting.ofDouble("tau").optDefault(StabilityConfig.DEFAULT_TAU)
-            .optValidator(Validator.aboveUpTo(0, 1)).setDoc("Stability threshold on J_avg").build();
+    public static final Setting<Double> PRUNE_LIMIT_RATE = Setting.ofDouble("prune-limit-rate")
+            .optDefault(PruningLimit.reference().k()).optValidator(Validator.positiveFinite())
+            .setDoc("k of the per-group limit").build();
 
-    public static final Setting<RegularizationStartMode> REG_START = Setting.ofEnum("reg-start",
-                    RegularizationStartMode.class, Map.of())
-            .optDefault(StabilityConfig.DEFAULT_REGULARIZATION_START).setDoc("Regularisation start").build();
+    public static final Setting<Double> FLOPS_TOLERANCE = Setting.ofDouble("flops-tolerance")
+            .optDefault(SubnetworkSelector.REFERENCE_TOLERANCE).optValidator(Validator.nonNegativeFinite())
+            .setDoc("A sub-network whose FLOPs reduction misses the target by more than this is reported (a warning): "
+                    + "the per-group limits or the channel blocks do not allow the target").build();
 
-    // No default here on purpose: a logged run spec must state it with FIXED; model-ops alone falls
-    // back to StabilityConfig's.
-    public static final Setting<Integer> SL_START = Setting.ofInt("sl-start").optValidator(Validator.atLeast(0))
-            .setDoc("FIXED start: regularise when epoch > sl-start + 1 (model-ops train without it: "
-                    + StabilityConfig.DEFAULT_SL_START + "; a streamed run needs it with FIXED)").build();
-
-    public static final Setting<Double> PLATEAU_EPS = Setting.ofDouble("plateau-eps")
-            .optDefault(StabilityConfig.DEFAULT_PLATEAU_EPS).optValidator(Validator.nonNegativeFinite())
-            .setDoc("AUTOMATIC start: plateau threshold").build();
-
-    public static final Setting<Double> LAMBDA_START = Setting.ofDouble("lambda-start")
-            .optDefault(StabilityConfig.DEFAULT_LAMBDA_START).optValidator(Validator.nonNegativeFinite())
-            .setDoc("Initial penalty").build();
-
-    public static final Setting<Double> LAMBDA_DELTA = Setting.ofDouble("lambda-delta")
-            .optDefault(StabilityConfig.DEFAULT_LAMBDA_DELTA).optValidator(Validator.nonNegativeFinite())
-            .setDoc("Penalty increase per interval").build();
-
-    public static final Setting<Integer> LAMBDA_INTERVAL = Setting.ofInt("lambda-interval")
-            .optDefault(StabilityConfig.DEFAULT_LAMBDA_INTERVAL).optValidator(Validator.atLeast(1))
-            .setDoc("Epochs between penalty increases").build();
-
-    public static final Setting<Integer> HARD_CAP = Setting.ofInt("hard-cap").optValidator(Validator.atLeast(0))
-            .setDoc("Prune at this epoch at the latest").build();
+    public static final Setting<Integer> MONITOR_START = StabilitySettings.MONITOR_START;
+    public static final Setting<Integer> LAG = StabilitySettings.LAG;
+    public static final Setting<Integer> WINDOW = StabilitySettings.WINDOW;
+    public static final Setting<Double> TAU = StabilitySettings.TAU;
+    public static final Setting<RegularizationStartMode> REG_START = StabilitySettings.REG_START;
+    public static final Setting<Integer> SL_START = StabilitySettings.SL_START;
+    public static final Setting<Double> PLATEAU_EPS = StabilitySettings.PLATEAU_EPS;
+    public static final Setting<Double> LAMBDA_START = StabilitySettings.LAMBDA_START;
+    public static final Setting<Double> LAMBDA_DELTA = StabilitySettings.LAMBDA_DELTA;
+    public static final Setting<Integer> LAMBDA_INTERVAL = StabilitySettings.LAMBDA_INTERVAL;
+    public static final Setting<Integer> HARD_CAP = StabilitySettings.HARD_CAP;
 
     /** Every setting, in the order of help texts and generated docs. */
     public static final List<Setting<?>> ALL = List.of(ARCH, NUM_CLASSES, INPUT_SHAPE, TARGET, EPOCHS, BATCH_SIZE, LR,
-            SCHEDULE, MOMENTUM, NESTEROV, WEIGHT_DECAY, SEED, SALIENCY, MONITOR_START, LAG, WINDOW, TAU, REG_START,
+            SCHEDULE, LR_GAMMA, LR_MILESTONES, MOMENTUM, NESTEROV, WEIGHT_DECAY, SEED, SALIENCY, COST_AWARE,
+            MAX_PRUNE_FRACTION, PRUNE_LIMIT_RATE, FLOPS_TOLERANCE, MONITOR_START, LAG, WINDOW, TAU, REG_START,
             SL_START, PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP);
 
     private RunConfigDef() {
+    }
+
+    private static Optional<String> milestoneProblem(List<Integer> epochs) {
+        for (int i = 0; i < epochs.size(); i++) {
+            if (epochs.get(i) < 0 || i > 0 && epochs.get(i) < epochs.get(i - 1)) {
+                return Optional.of("must be epochs >= 0 in ascending order");
+            }
+        }
+        return Optional.empty();
     }
 
     /** A Markdown table of every setting (flag, default, doc), for the docs. */

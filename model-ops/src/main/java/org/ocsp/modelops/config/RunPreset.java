@@ -2,6 +2,7 @@ package org.ocsp.modelops.config;
 
 import java.util.Locale;
 import java.util.function.Predicate;
+import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.stability.RegularizationStartMode;
 
 /**

@@ -9,6 +9,11 @@ public enum SaliencyKind {
 
     /** The measure with the reference's cost-aware factor applied. */
     public SaliencyMeasure measure(NetworkGraph graph, ToDoubleFunction<NetworkGraph> flops) {
+        return measure(graph, flops, true);
+    }
+
+    /** The measure, with the cost-aware factor ({@link CostAwareSaliency}) or the plain group scores. */
+    public SaliencyMeasure measure(NetworkGraph graph, ToDoubleFunction<NetworkGraph> flops, boolean costAware) {
         SaliencyMeasure base;
         switch (this) {
             case TAYLOR:
@@ -20,6 +25,6 @@ public enum SaliencyKind {
             default:
                 base = new L2GroupSaliency();
         }
-        return new CostAwareSaliency(base, graph, flops);
+        return costAware ? new CostAwareSaliency(base, graph, flops) : base;
     }
 }

@@ -5,4 +5,9 @@ public record Selection(SubnetworkMask mask, double denseFlops, double flops, in
     public double reduction() {
         return 1 - flops / denseFlops;
     }
+
+    /** Whether the reduction is within {@code tolerance} of {@code target}. */
+    public boolean meets(double target, double tolerance) {
+        return Math.abs(reduction() - target) <= tolerance;
+    }
 }

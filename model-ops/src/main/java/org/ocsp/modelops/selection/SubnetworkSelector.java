@@ -11,6 +11,8 @@ import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.GraphResizer;
 import org.ocsp.modelops.saliency.GroupScores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the sub-network M_t for a FLOPs-reduction target: per-group limit, one global
@@ -23,7 +25,8 @@ import org.ocsp.modelops.saliency.GroupScores;
  * Selection s = sel.select(scores, 0.5);   // s.mask(): kept original indices per group
  * }</pre>
  * Of the candidate prefixes, the one whose reduction is closest to the target wins; with fine
- * enough channels that is within 5e-4 of the target.
+ * enough channels that is within 5e-4 of the target (the reference's tolerance). A selection
+ * farther away than the tolerance ({@link #withFlopsTolerance}) is logged as a warning.
  *
  * <p>{@link #withChannelMultiple(int)} keeps every group's width a multiple of a block (or its
  * full width), like Torch-Pruning's {@code round_to}: CPU kernels in oneDNN's blocked layout pad
@@ -32,20 +35,25 @@ import org.ocsp.modelops.saliency.GroupScores;
  * channels of the prefix in whole blocks only.
  */
 public final class SubnetworkSelector {
+    /** The reference's accepted distance between the achieved and the target reduction. */
+    public static final double REFERENCE_TOLERANCE = 5e-4;
+    private static final Logger LOG = LoggerFactory.getLogger(SubnetworkSelector.class);
+
     private final NetworkGraph graph;
     private final List<ChannelGroup> groups;
     private final ToDoubleFunction<NetworkGraph> flops;
     private final PruningLimit limit;
     private final double denseFlops;
     private final int channelMultiple;
+    private final double tolerance;
 
     public SubnetworkSelector(NetworkGraph graph, List<ChannelGroup> groups, ToDoubleFunction<NetworkGraph> flops,
                               PruningLimit limit) {
-        this(graph, groups, flops, limit, 1);
+        this(graph, groups, flops, limit, 1, REFERENCE_TOLERANCE);
     }
 
     private SubnetworkSelector(NetworkGraph graph, List<ChannelGroup> groups, ToDoubleFunction<NetworkGraph> flops,
-                               PruningLimit limit, int channelMultiple) {
+                               PruningLimit limit, int channelMultiple, double tolerance) {
         if (channelMultiple < 1) {
             throw new IllegalArgumentException("Invalid value " + channelMultiple + " for configuration channelMultiple: must be >= 1");
         }
@@ -55,11 +63,24 @@ public final class SubnetworkSelector {
         this.limit = limit;
         this.denseFlops = flops.applyAsDouble(graph);
         this.channelMultiple = channelMultiple;
+        this.tolerance = tolerance;
     }
 
     /** The same selector, keeping each group's width a multiple of {@code multiple} channels (or the full width). */
     public SubnetworkSelector withChannelMultiple(int multiple) {
-        return new SubnetworkSelector(graph, groups, flops, limit, multiple);
+        return new SubnetworkSelector(graph, groups, flops, limit, multiple, tolerance);
+    }
+
+    /**
+     * The same selector, warning when the chosen sub-network's reduction is farther than
+     * {@code tolerance} from the target (the per-group limits or the channel blocks do not allow it).
+     */
+    public SubnetworkSelector withFlopsTolerance(double tolerance) {
+        if (!(tolerance >= 0 && Double.isFinite(tolerance))) {
+            throw new IllegalArgumentException("Invalid value " + tolerance + " for configuration flops-tolerance: "
+                    + "must be finite and >= 0");
+        }
+        return new SubnetworkSelector(graph, groups, flops, limit, channelMultiple, tolerance);
     }
 
     private record Candidate(int group, int channel, double score) {
@@ -106,7 +127,16 @@ public final class SubnetworkSelector {
         if (lo > 0 && Math.abs(reduction(candidates, lo - 1) - targetReduction) <= Math.abs(reduction(candidates, lo) - targetReduction)) {
             best = lo - 1;
         }
-        return new Selection(mask(candidates, best), denseFlops, flopsOf(candidates, best), Arrays.stream(removed(candidates, best)).sum());
+        Selection chosen = new Selection(mask(candidates, best), denseFlops, flopsOf(candidates, best),
+                Arrays.stream(removed(candidates, best)).sum());
+        if (!chosen.meets(targetReduction, tolerance)) {
+            LOG.warn("The closest sub-network removes {} of the FLOPs, {} from the target {} (flops-tolerance {}): "
+                            + "{} of {} prunable channels are candidates under the per-group limit {}, channel blocks of {}",
+                    String.format("%.4f", chosen.reduction()), String.format("%.4f", Math.abs(chosen.reduction()
+                            - targetReduction)), targetReduction, tolerance, best, candidates.size(), limit,
+                    channelMultiple);
+        }
+        return chosen;
     }
 
     /** Channels each group loses with the first {@code k} candidates, in whole blocks of the channel multiple. */

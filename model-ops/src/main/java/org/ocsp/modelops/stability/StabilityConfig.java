@@ -1,14 +1,28 @@
 package org.ocsp.modelops.stability;
 
+import static org.ocsp.modelops.stability.StabilitySettings.HARD_CAP;
+import static org.ocsp.modelops.stability.StabilitySettings.LAG;
+import static org.ocsp.modelops.stability.StabilitySettings.LAMBDA_DELTA;
+import static org.ocsp.modelops.stability.StabilitySettings.LAMBDA_INTERVAL;
+import static org.ocsp.modelops.stability.StabilitySettings.LAMBDA_START;
+import static org.ocsp.modelops.stability.StabilitySettings.MONITOR_START;
+import static org.ocsp.modelops.stability.StabilitySettings.PLATEAU_EPS;
+import static org.ocsp.modelops.stability.StabilitySettings.REG_START;
+import static org.ocsp.modelops.stability.StabilitySettings.SL_START;
+import static org.ocsp.modelops.stability.StabilitySettings.TAU;
+import static org.ocsp.modelops.stability.StabilitySettings.WINDOW;
+import static org.ocsp.modelops.stability.StabilitySettings.defaultOf;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.ocsp.modelops.setting.Setting;
 
 /**
  * Immutable settings of the stability-driven sub-network search (OCSPruner sections 5 to 7).
- * Every setting has a declared name and default; {@link Builder#build()} reports all invalid
- * values together.
+ * Names, defaults and single-value rules are {@link StabilitySettings}' declarations;
+ * {@link Builder#build()} reports all invalid values together, then the rules between settings.
  *
  * <pre>{@code
  * StabilityConfig c = StabilityConfig.builder()
@@ -18,31 +32,6 @@ import java.util.OptionalInt;
  * }</pre>
  */
 public final class StabilityConfig {
-    public static final String MONITOR_START = "monitorStart";
-    public static final String LAG = "lag";
-    public static final String WINDOW = "window";
-    public static final String TAU = "tau";
-    public static final String REGULARIZATION_START = "regularizationStart";
-    public static final String SL_START = "slStart";
-    public static final String PLATEAU_EPS = "plateauEps";
-    public static final String LAMBDA_START = "lambdaStart";
-    public static final String LAMBDA_DELTA = "lambdaDelta";
-    public static final String LAMBDA_INTERVAL = "lambdaInterval";
-    public static final String HARD_CAP = "hardCap";
-    public static final String JACCARD_AVERAGING = "jaccardAveraging";
-
-    public static final int DEFAULT_MONITOR_START = 2;
-    public static final int DEFAULT_LAG = 2;
-    public static final int DEFAULT_WINDOW = 3;
-    public static final double DEFAULT_TAU = 0.999;
-    public static final RegularizationStartMode DEFAULT_REGULARIZATION_START = RegularizationStartMode.AUTOMATIC;
-    public static final int DEFAULT_SL_START = 30;
-    public static final double DEFAULT_PLATEAU_EPS = 1e-4;
-    public static final double DEFAULT_LAMBDA_START = 1e-4;
-    public static final double DEFAULT_LAMBDA_DELTA = 1e-4;
-    public static final int DEFAULT_LAMBDA_INTERVAL = 1;
-    public static final JaccardAveraging DEFAULT_JACCARD_AVERAGING = JaccardAveraging.UNWEIGHTED;
-
     private final int monitorStart;
     private final int lag;
     private final int window;
@@ -158,27 +147,27 @@ public final class StabilityConfig {
     @Override
     public String toString() {
         return "StabilityConfig{" + MONITOR_START + "=" + monitorStart + ", " + LAG + "=" + lag + ", " + WINDOW + "="
-                + window + ", " + TAU + "=" + tau + ", " + REGULARIZATION_START + "=" + regularizationStart + ", "
+                + window + ", " + TAU + "=" + tau + ", " + REG_START + "=" + regularizationStart + ", "
                 + SL_START + "=" + slStart + ", " + PLATEAU_EPS + "=" + plateauEps + ", " + LAMBDA_START + "="
                 + lambdaStart + ", " + LAMBDA_DELTA + "=" + lambdaDelta + ", " + LAMBDA_INTERVAL + "="
                 + lambdaInterval + ", " + HARD_CAP + "=" + (hardCap.isPresent() ? hardCap.getAsInt() : "none")
-                + ", " + JACCARD_AVERAGING + "=" + jaccardAveraging + "}";
+                + ", jaccardAveraging=" + jaccardAveraging + "}";
     }
 
     /** Collects settings; every setting is optional (defaults above). Nothing is checked before {@link #build()}. */
     public static final class Builder {
-        private int monitorStart = DEFAULT_MONITOR_START;
-        private int lag = DEFAULT_LAG;
-        private int window = DEFAULT_WINDOW;
-        private double tau = DEFAULT_TAU;
-        private RegularizationStartMode regularizationStart = DEFAULT_REGULARIZATION_START;
-        private int slStart = DEFAULT_SL_START;
-        private double plateauEps = DEFAULT_PLATEAU_EPS;
-        private double lambdaStart = DEFAULT_LAMBDA_START;
-        private double lambdaDelta = DEFAULT_LAMBDA_DELTA;
-        private int lambdaInterval = DEFAULT_LAMBDA_INTERVAL;
+        private int monitorStart = defaultOf(MONITOR_START);
+        private int lag = defaultOf(LAG);
+        private int window = defaultOf(WINDOW);
+        private double tau = defaultOf(TAU);
+        private RegularizationStartMode regularizationStart = defaultOf(REG_START);
+        private int slStart = defaultOf(SL_START);
+        private double plateauEps = defaultOf(PLATEAU_EPS);
+        private double lambdaStart = defaultOf(LAMBDA_START);
+        private double lambdaDelta = defaultOf(LAMBDA_DELTA);
+        private int lambdaInterval = defaultOf(LAMBDA_INTERVAL);
         private Integer hardCap;
-        private JaccardAveraging jaccardAveraging = DEFAULT_JACCARD_AVERAGING;
+        private JaccardAveraging jaccardAveraging = JaccardAveraging.UNWEIGHTED;
 
         private Builder() {
         }
@@ -252,19 +241,21 @@ public final class StabilityConfig {
         /** @throws InvalidStabilityConfigException listing every invalid setting */
         public StabilityConfig build() {
             List<String> errors = new ArrayList<>();
-            check(errors, monitorStart >= 0, MONITOR_START, monitorStart, "must be >= 0");
-            check(errors, lag >= 1, LAG, lag, "must be >= 1 (s_t compares M_t with an earlier mask)");
-            check(errors, window >= 1, WINDOW, window, "must be >= 1");
-            check(errors, tau > 0.0 && tau <= 1.0, TAU, tau, "must be in (0, 1] because J_avg lies in [0, 1]");
-            check(errors, regularizationStart != null, REGULARIZATION_START, regularizationStart,
-                    "must be one of " + java.util.Arrays.toString(RegularizationStartMode.values()));
-            check(errors, slStart >= 0, SL_START, slStart, "must be >= 0");
-            checkNonNegativeFinite(errors, PLATEAU_EPS, plateauEps);
-            checkNonNegativeFinite(errors, LAMBDA_START, lambdaStart);
-            checkNonNegativeFinite(errors, LAMBDA_DELTA, lambdaDelta);
-            check(errors, lambdaInterval >= 1, LAMBDA_INTERVAL, lambdaInterval, "must be >= 1");
-            check(errors, jaccardAveraging != null, JACCARD_AVERAGING, jaccardAveraging,
-                    "must be one of " + java.util.Arrays.toString(JaccardAveraging.values()));
+            check(errors, MONITOR_START, monitorStart);
+            check(errors, LAG, lag);
+            check(errors, WINDOW, window);
+            check(errors, TAU, tau);
+            check(errors, REG_START, regularizationStart);
+            check(errors, SL_START, slStart);
+            check(errors, PLATEAU_EPS, plateauEps);
+            check(errors, LAMBDA_START, lambdaStart);
+            check(errors, LAMBDA_DELTA, lambdaDelta);
+            check(errors, LAMBDA_INTERVAL, lambdaInterval);
+            check(errors, HARD_CAP, hardCap);
+            if (regularizationStart == null || jaccardAveraging == null) {
+                errors.add(regularizationStart == null ? "Missing configuration " + REG_START
+                        : "Missing configuration jaccardAveraging");
+            }
             checkCrossSettings(errors);
             if (!errors.isEmpty()) {
                 throw new InvalidStabilityConfigException(errors);
@@ -273,31 +264,23 @@ public final class StabilityConfig {
         }
 
         // Rules spanning several settings live here, next to each other. Both need a mask M_t at
-        // the epoch in question, and masks only exist from monitorStart on.
+        // the epoch in question, and masks only exist from monitor-start on.
         private void checkCrossSettings(List<String> errors) {
-            if (hardCap != null) {
-                check(errors, hardCap >= Math.max(0, monitorStart), HARD_CAP, hardCap,
-                        "must be >= " + MONITOR_START + " (" + monitorStart
-                                + ") because pruning at the hard cap needs that epoch's sub-network");
+            if (hardCap != null && hardCap < Math.max(0, monitorStart)) {
+                errors.add("Invalid value " + hardCap + " for configuration " + HARD_CAP + ": must be >= " + MONITOR_START
+                        + " (" + monitorStart + ") because pruning at the hard cap needs that epoch's sub-network");
             }
-            if (regularizationStart == RegularizationStartMode.FIXED && slStart >= 0 && monitorStart >= 0) {
-                long firstActive = (long) slStart + 2;
-                check(errors, firstActive >= monitorStart, SL_START, slStart,
-                        "with " + REGULARIZATION_START + "=FIXED the penalty starts at epoch " + SL_START + " + 2 = "
-                                + firstActive + ", before " + MONITOR_START + " (" + monitorStart
-                                + "); the penalty needs a sub-network mask, so use " + SL_START + " >= "
-                                + (monitorStart - 2));
+            if (regularizationStart == RegularizationStartMode.FIXED && slStart >= 0 && monitorStart >= 0
+                    && slStart + 2 < monitorStart) {
+                errors.add("Invalid value " + slStart + " for configuration " + SL_START + ": with " + REG_START
+                        + "=FIXED the penalty starts at epoch " + SL_START + " + 2 = " + (slStart + 2) + ", before "
+                        + MONITOR_START + " (" + monitorStart + "); the penalty needs a sub-network mask, so use "
+                        + SL_START + " >= " + (monitorStart - 2));
             }
         }
 
-        private static void checkNonNegativeFinite(List<String> errors, String name, double value) {
-            check(errors, Double.isFinite(value) && value >= 0.0, name, value, "must be finite and >= 0");
-        }
-
-        private static void check(List<String> errors, boolean ok, String name, Object value, String reason) {
-            if (!ok) {
-                errors.add("Invalid value " + value + " for configuration " + name + ": " + reason);
-            }
+        private static void check(List<String> errors, Setting<?> s, Object value) {
+            s.problem(value).ifPresent(errors::add);
         }
     }
 }

@@ -5,7 +5,7 @@ import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.cost.CostModel;
 import org.ocsp.modelops.saliency.GroupScores;
-import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.selection.Selection;
 import org.ocsp.modelops.selection.SubnetworkSelector;
 import org.ocsp.modelops.stability.EpochDecision;
@@ -17,7 +17,7 @@ import org.ocsp.modelops.stability.StabilityTracker;
  * lambda, t*). The offline loop and the Flink stability operator both call this.
  *
  * <pre>{@code
- * EpochDecider d = new EpochDecider(graph, groups, 0.5, PruningLimit.reference(), tracker);
+ * EpochDecider d = new EpochDecider(graph, groups, SelectionSettings.reference(0.5), tracker);
  * EpochDecision decision = d.decide(epoch, session::saliency);
  * }</pre>
  */
@@ -27,10 +27,10 @@ public final class EpochDecider {
     private final StabilityTracker tracker;
     private Selection lastSelection;
 
-    public EpochDecider(NetworkGraph denseGraph, java.util.List<ChannelGroup> groups, double targetReduction,
-                        PruningLimit limit, StabilityTracker tracker) {
-        this.selector = new SubnetworkSelector(denseGraph, groups, g -> CostModel.of(g).flops(), limit);
-        this.target = targetReduction;
+    public EpochDecider(NetworkGraph denseGraph, java.util.List<ChannelGroup> groups, SelectionSettings selection,
+                        StabilityTracker tracker) {
+        this.selector = selection.selector(denseGraph, groups, g -> CostModel.of(g).flops());
+        this.target = selection.targetReduction();
         this.tracker = tracker;
     }
 

@@ -7,7 +7,7 @@ import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.EpochBatches;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.modelops.graph.NetworkGraph;
-import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.stability.StabilityTracker;
@@ -19,7 +19,7 @@ import org.ocsp.modelops.stability.StabilityTracker;
  * the dense baseline with the same data and steps.
  *
  * <pre>{@code
- * PruningLoop loop = new PruningLoop(graph, settings, stability, 0.5, PruningLimit.reference(), true);
+ * PruningLoop loop = new PruningLoop(graph, settings, stability, SelectionSettings.reference(0.5), true);
  * List<EpochReport> reports = loop.run(sequence, 30, listener);
  * }</pre>
  */
@@ -27,18 +27,16 @@ public final class PruningLoop {
     private final NetworkGraph graph;
     private final TrainingSettings settings;
     private final StabilityConfig stability;
-    private final double target;
-    private final PruningLimit limit;
+    private final SelectionSettings selection;
     private final boolean prune;
     private TrainingSession session;
 
-    public PruningLoop(NetworkGraph graph, TrainingSettings settings, StabilityConfig stability, double targetReduction,
-                       PruningLimit limit, boolean prune) {
+    public PruningLoop(NetworkGraph graph, TrainingSettings settings, StabilityConfig stability,
+                       SelectionSettings selection, boolean prune) {
         this.graph = graph;
         this.settings = settings;
         this.stability = stability;
-        this.target = targetReduction;
-        this.limit = limit;
+        this.selection = selection;
         this.prune = prune;
     }
 
@@ -46,7 +44,7 @@ public final class PruningLoop {
     public List<EpochReport> run(BatchSequence data, int epochs, EpochListener listener) {
         session = TrainingSession.create(graph, settings);
         StabilityTracker tracker = StabilityTracker.start(stability);
-        EpochDecider decider = new EpochDecider(graph, session.groups(), target, limit, tracker);
+        EpochDecider decider = new EpochDecider(graph, session.groups(), selection, tracker);
         float[] x = new float[data.batchSize() * data.featuresPerSample()];
         int[] y = new int[data.batchSize()];
         List<EpochReport> reports = new ArrayList<>();

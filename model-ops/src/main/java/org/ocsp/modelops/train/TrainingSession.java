@@ -61,7 +61,7 @@ public final class TrainingSession implements AutoCloseable {
         this.groups = ChannelGroups.derive(graph);
         this.originalGroups = groups;
         this.provenance = ChannelProvenance.identity(groups);
-        this.saliency = settings.saliency().measure(graph, g -> CostModel.of(g).flops());
+        this.saliency = settings.saliency().measure(graph, g -> CostModel.of(g).flops(), settings.costAware());
         this.iteration = iteration;
         bind();
     }

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.ocsp.modelops.bench.BenchCommand;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
-import org.ocsp.modelops.config.Setting;
-import picocli.CommandLine;
+import org.ocsp.modelops.setting.Setting;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 class RunConfigOptionsTest {
     private static RunConfig parsed(Object command, String... args) {
@@ -52,7 +52,7 @@ class RunConfigOptionsTest {
         String train = new CommandLine(new TrainCommand()).getUsageMessage().replaceAll("\\s+", " ");
         assertTrue(train.contains(RunConfigDef.TAU.doc() + " (default: 0.999)."), train);
         assertTrue(train.contains("Channel saliency: L2, TAYLOR, BN_SCALE (default: L2)."), train);
-        assertTrue(train.contains("30/60/80/90% of the run"), train);
+        assertTrue(train.contains("30/60/80/90% of the epochs, rounded) (default: none)."), train);
         String bench = new CommandLine(new BenchCommand()).getUsageMessage().replaceAll("\\s+", " ");
         assertTrue(bench.contains(RunConfigDef.LR.doc() + " (default: 0.05)."), bench);
         assertFalse(bench.contains("--tau"), bench);

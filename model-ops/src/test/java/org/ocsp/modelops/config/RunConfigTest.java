@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.ocsp.modelops.saliency.SaliencyKind;
+import org.ocsp.modelops.setting.Setting;
+import org.ocsp.modelops.setting.Validator;
 import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.train.SgdConfig;
@@ -100,9 +102,12 @@ class RunConfigTest {
     }
 
     @Test
-    void fixedStartWithoutSlStartUsesTheStabilityDefaultOffline() {
+    void aRunConfigAndALibraryUserGetTheSameStabilityDefaults() {
         RunConfig c = RunConfig.builder().set(RunConfigDef.REG_START, RegularizationStartMode.FIXED).build();
-        assertEquals(StabilityConfig.DEFAULT_SL_START, c.stability().slStart());
+        assertEquals(30, c.get(RunConfigDef.SL_START));
+        assertEquals(StabilityConfig.builder().optRegularizationStart(RegularizationStartMode.FIXED).build(),
+                c.stability());
+        assertEquals(StabilityConfig.defaults(), RunConfig.builder().build().stability());
     }
 
     @Test
@@ -128,5 +133,47 @@ class RunConfigTest {
         }
         assertTrue(md.contains("| `--hard-cap` | none |"), md);
         assertTrue(md.contains("| `--lr` | 0.1 |"), md);
+    }
+
+    @Test
+    void multiStepTakesTheGivenMilestonesAndGamma() {
+        RunConfig c = RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.MULTI_STEP).set(RunConfigDef.EPOCHS, 10)
+                .set(RunConfigDef.LR, 1.0).set(RunConfigDef.LR_GAMMA, 0.5).set(RunConfigDef.LR_MILESTONES, List.of(2, 2, 7))
+                .build();
+        double[] expected = {1, 1, 0.25, 0.25, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125};
+        for (int epoch = 0; epoch < 10; epoch++) {
+            for (int b = 0; b < 3; b++) {
+                assertEquals(expected[epoch], c.schedule(3).lr(epoch * 3L + b), 1e-12, "epoch " + epoch + " batch " + b);
+            }
+        }
+    }
+
+    @Test
+    void multiStepWithoutMilestonesUsesTheReferenceFractionsOfTheEpochs() {
+        RunConfig c = RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.MULTI_STEP).set(RunConfigDef.EPOCHS, 20)
+                .build();
+        assertEquals(List.of(6, 12, 16, 18), java.util.Arrays.stream(c.milestoneEpochs()).boxed().toList());
+        assertEquals(0.1 * 0.2, c.schedule(4).lr(6 * 4), 1e-12);
+        assertEquals(0.1, c.schedule(4).lr(6 * 4 - 1), 1e-12);
+    }
+
+    @Test
+    void milestonesMustBeAscendingEpochs() {
+        InvalidRunConfigException e = assertThrows(InvalidRunConfigException.class, () -> RunConfig.builder()
+                .set(RunConfigDef.LR_MILESTONES, List.of(5, 3)).build());
+        assertEquals(List.of("Invalid value [5, 3] for configuration lr-milestones: must be epochs >= 0 in ascending order"),
+                e.errors());
+    }
+
+    @Test
+    void theSelectionSettingsComeFromTheDeclaredSettings() {
+        RunConfig c = RunConfig.builder().set(RunConfigDef.TARGET, 0.3).set(RunConfigDef.MAX_PRUNE_FRACTION, 0.5)
+                .set(RunConfigDef.PRUNE_LIMIT_RATE, 0.25).set(RunConfigDef.FLOPS_TOLERANCE, 1e-2)
+                .set(RunConfigDef.COST_AWARE, false).build();
+        assertEquals(new org.ocsp.modelops.selection.SelectionSettings(0.3,
+                new org.ocsp.modelops.selection.PruningLimit(0.5, 0.25), 1e-2), c.selection());
+        assertEquals(false, c.trainingSettings(4).costAware());
+        assertEquals(org.ocsp.modelops.selection.SelectionSettings.reference(0.5), RunConfig.builder().build().selection());
+        assertEquals(true, RunConfig.builder().build().trainingSettings(4).costAware());
     }
 }

@@ -28,9 +28,9 @@ class RunPresetTest {
     }
 
     @Test
-    void anAutomaticStartGetsNoFixedStartEpoch() {
+    void anAutomaticStartLeavesTheFixedStartEpochAtItsDefault() {
         RunConfig.Builder b = RunConfig.builder().set(RunConfigDef.REG_START, RegularizationStartMode.AUTOMATIC);
         RunConfig c = RunPreset.DEMO.applyTo(b, s -> s == RunConfigDef.REG_START).build();
-        assertTrue(c.find(RunConfigDef.SL_START).isEmpty());
+        assertEquals(RunConfigDef.SL_START.defaultValue(), c.find(RunConfigDef.SL_START));
     }
 }

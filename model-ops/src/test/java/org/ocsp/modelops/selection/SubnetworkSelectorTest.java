@@ -1,6 +1,7 @@
 package org.ocsp.modelops.selection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,7 @@ class SubnetworkSelectorTest {
         SubnetworkSelector sel = new SubnetworkSelector(graph, groups, SubnetworkSelectorTest::flops, PruningLimit.reference());
         Selection s = sel.select(randomScores(groups, 17), target);
         assertTrue(Math.abs(s.reduction() - target) <= 5e-4, name + ": reduction " + s.reduction() + " for target " + target);
+        assertTrue(s.meets(target, SubnetworkSelector.REFERENCE_TOLERANCE), name);
         assertReportsTheMaskedGraphsFlops(graph, groups, s);
     }
 
@@ -65,6 +67,7 @@ class SubnetworkSelectorTest {
         GroupScores scores = randomScores(groups, 3);
         Selection s = new SubnetworkSelector(graph, groups, SubnetworkSelectorTest::flops, PruningLimit.reference())
                 .select(scores, 0.99);
+        assertFalse(s.meets(0.99, SubnetworkSelector.REFERENCE_TOLERANCE), "the limits leave " + s.reduction());
         for (ChannelGroup g : groups) {
             int minKept = g.width() - PruningLimit.reference().maxPrunable(g.width());
             assertEquals(minKept, s.mask().keptCount(g.id()), g.id());

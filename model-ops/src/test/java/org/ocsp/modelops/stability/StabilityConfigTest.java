@@ -59,35 +59,35 @@ class StabilityConfigTest {
 
     static Stream<Arguments> invalidSettings() {
         return Stream.of(
-                bad(b -> b.optMonitorStart(-1), "Invalid value -1 for configuration monitorStart: must be >= 0"),
+                bad(b -> b.optMonitorStart(-1), "Invalid value -1 for configuration monitor-start: must be >= 0"),
                 bad(b -> b.optLag(0),
                         "Invalid value 0 for configuration lag: must be >= 1 (s_t compares M_t with an earlier mask)"),
                 bad(b -> b.optWindow(0), "Invalid value 0 for configuration window: must be >= 1"),
                 bad(b -> b.optTau(0.0),
-                        "Invalid value 0.0 for configuration tau: must be in (0, 1] because J_avg lies in [0, 1]"),
+                        "Invalid value 0.0 for configuration tau: must be in (0.0, 1.0] because J_avg lies in [0, 1]"),
                 bad(b -> b.optTau(1.5),
-                        "Invalid value 1.5 for configuration tau: must be in (0, 1] because J_avg lies in [0, 1]"),
+                        "Invalid value 1.5 for configuration tau: must be in (0.0, 1.0] because J_avg lies in [0, 1]"),
                 bad(b -> b.optTau(Double.NaN),
-                        "Invalid value NaN for configuration tau: must be in (0, 1] because J_avg lies in [0, 1]"),
+                        "Invalid value NaN for configuration tau: must be in (0.0, 1.0] because J_avg lies in [0, 1]"),
                 bad(b -> b.optRegularizationStart(null),
-                        "Invalid value null for configuration regularizationStart: must be one of [FIXED, AUTOMATIC]"),
-                bad(b -> b.optSlStart(-3), "Invalid value -3 for configuration slStart: must be >= 0"),
+                        "Missing configuration reg-start"),
+                bad(b -> b.optSlStart(-3), "Invalid value -3 for configuration sl-start: must be >= 0"),
                 bad(b -> b.optPlateauEps(-1e-4),
-                        "Invalid value -1.0E-4 for configuration plateauEps: must be finite and >= 0"),
+                        "Invalid value -1.0E-4 for configuration plateau-eps: must be finite and >= 0"),
                 bad(b -> b.optLambdaStart(Double.POSITIVE_INFINITY),
-                        "Invalid value Infinity for configuration lambdaStart: must be finite and >= 0"),
+                        "Invalid value Infinity for configuration lambda-start: must be finite and >= 0"),
                 bad(b -> b.optLambdaDelta(-1.0),
-                        "Invalid value -1.0 for configuration lambdaDelta: must be finite and >= 0"),
-                bad(b -> b.optLambdaInterval(0), "Invalid value 0 for configuration lambdaInterval: must be >= 1"),
+                        "Invalid value -1.0 for configuration lambda-delta: must be finite and >= 0"),
+                bad(b -> b.optLambdaInterval(0), "Invalid value 0 for configuration lambda-interval: must be >= 1"),
                 bad(b -> b.optJaccardAveraging(null),
-                        "Invalid value null for configuration jaccardAveraging: must be one of [UNWEIGHTED, WEIGHTED]"),
+                        "Missing configuration jaccardAveraging"),
                 bad(b -> b.optMonitorStart(5).optHardCap(4),
-                        "Invalid value 4 for configuration hardCap: must be >= monitorStart (5) because pruning at "
+                        "Invalid value 4 for configuration hard-cap: must be >= monitor-start (5) because pruning at "
                                 + "the hard cap needs that epoch's sub-network"),
                 bad(b -> b.optMonitorStart(5).optRegularizationStart(RegularizationStartMode.FIXED).optSlStart(2),
-                        "Invalid value 2 for configuration slStart: with regularizationStart=FIXED the penalty "
-                                + "starts at epoch slStart + 2 = 4, before monitorStart (5); the penalty needs a "
-                                + "sub-network mask, so use slStart >= 3"));
+                        "Invalid value 2 for configuration sl-start: with reg-start=FIXED the penalty "
+                                + "starts at epoch sl-start + 2 = 4, before monitor-start (5); the penalty needs a "
+                                + "sub-network mask, so use sl-start >= 3"));
     }
 
     private static Arguments bad(UnaryOperator<StabilityConfig.Builder> setting, String message) {
@@ -109,9 +109,9 @@ class StabilityConfigTest {
                 () -> StabilityConfig.builder().optLag(0).optTau(2.0).optLambdaInterval(-1).optHardCap(1).build());
         assertEquals(List.of(
                 "Invalid value 0 for configuration lag: must be >= 1 (s_t compares M_t with an earlier mask)",
-                "Invalid value 2.0 for configuration tau: must be in (0, 1] because J_avg lies in [0, 1]",
-                "Invalid value -1 for configuration lambdaInterval: must be >= 1",
-                "Invalid value 1 for configuration hardCap: must be >= monitorStart (2) because pruning at the "
+                "Invalid value 2.0 for configuration tau: must be in (0.0, 1.0] because J_avg lies in [0, 1]",
+                "Invalid value -1 for configuration lambda-interval: must be >= 1",
+                "Invalid value 1 for configuration hard-cap: must be >= monitor-start (2) because pruning at the "
                         + "hard cap needs that epoch's sub-network"), e.errors());
         assertTrue(e.getMessage().startsWith("Invalid stability configuration (4 errors):"), e.getMessage());
     }

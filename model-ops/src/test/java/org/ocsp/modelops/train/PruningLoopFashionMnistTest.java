@@ -19,7 +19,7 @@ import org.ocsp.modelops.data.FashionMnist;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.io.ModelFile;
 import org.ocsp.modelops.saliency.SaliencyKind;
-import org.ocsp.modelops.selection.PruningLimit;
+import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.stability.StabilityConfig;
 
@@ -41,7 +41,7 @@ class PruningLoopFashionMnistTest {
         StabilityConfig stability = StabilityConfig.builder().optMonitorStart(1)
                 .optRegularizationStart(RegularizationStartMode.FIXED).optSlStart(1)
                 .optLambdaStart(0.05).optLambdaDelta(0.05).optTau(0.97).optHardCap(5).build();
-        PruningLoop loop = new PruningLoop(graph, settings, stability, 0.5, PruningLimit.reference(), true);
+        PruningLoop loop = new PruningLoop(graph, settings, stability, SelectionSettings.reference(0.5), true);
         List<EpochReport> reports = loop.run(seq, epochs, new EpochListener() { });
         try (TrainingSession session = loop.session()) {
             Optional<EpochReport> tStar = reports.stream().filter(r -> r.pruning().isPresent()).findFirst();

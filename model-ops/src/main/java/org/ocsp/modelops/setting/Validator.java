@@ -1,4 +1,4 @@
-package org.ocsp.modelops.config;
+package org.ocsp.modelops.setting;
 
 import java.util.Collection;
 import java.util.Optional;
@@ -15,6 +15,11 @@ import java.util.Optional;
 public interface Validator<T> {
     /** The reason {@code value} is not allowed, to follow "Invalid value V for configuration N: ". */
     Optional<String> rejection(T value);
+
+    /** This validator with {@code why} after its reason, e.g. "must be >= 1 (s_t compares M_t with an earlier mask)". */
+    default Validator<T> because(String why) {
+        return v -> rejection(v).map(reason -> reason + " " + why);
+    }
 
     static <T> Validator<T> any() {
         return v -> Optional.empty();

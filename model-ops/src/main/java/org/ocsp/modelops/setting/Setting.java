@@ -1,4 +1,4 @@
-package org.ocsp.modelops.config;
+package org.ocsp.modelops.setting;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * One declared run setting: its name (also the command-line flag, without {@code --}), value type,
- * default, documentation and validator. Declared once in {@link RunConfigDef}; the command lines,
- * {@link RunConfig} and the Avro mapping all read from here.
+ * default, documentation and validator. Run settings are declared in {@code RunConfigDef} (the
+ * stability search's own in {@code StabilitySettings}), job settings in flink-job's {@code JobSettingDef};
+ * command lines, validation, generated docs and the Avro mapping all read from there.
  *
  * <pre>{@code
  * Setting<Integer> epochs = Setting.ofInt("epochs").optDefault(30).optValidator(Validator.atLeast(1))
@@ -116,13 +117,13 @@ public final class Setting<T> {
         return candidates;
     }
 
-    /** @throws InvalidRunConfigException naming this setting, the text and why it cannot be read */
+    /** @throws InvalidSettingsException naming this setting, the text and why it cannot be read */
     public T parse(String text) {
         try {
             return parser.apply(text);
         } catch (RuntimeException e) {
             String reason = e instanceof NumberFormatException ? "not a " + typeWord() : e.getMessage();
-            throw new InvalidRunConfigException(List.of(message("'" + text + "'", reason)));
+            throw new InvalidSettingsException(List.of(message("'" + text + "'", reason)));
         }
     }
 
