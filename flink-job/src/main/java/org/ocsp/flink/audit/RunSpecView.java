@@ -71,7 +71,7 @@ public final class RunSpecView {
         return RunSpecs.configHash(spec);
     }
 
-    /** The run's stability settings as model-ops reads them (unweighted Jaccard: the spec has no averaging field). */
+    /** The run's stability settings as model-ops reads them. */
     public StabilityConfig stabilityConfig() {
         return RunSpecs.stability(spec);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.modelops.stability.StabilityConfig;
@@ -52,7 +53,7 @@ final class StabilityReplay {
                 epochs = Math.max(epochs, e.epoch() + 1);
             }
         }
-        StabilityTracker tracker = StabilityTracker.start(config);
+        StabilityTracker tracker = StabilityTracker.start(config, ChannelGroups.widths(view.groups()));
         List<EpochDecision> decisions = new ArrayList<>();
         double previousLambda = 0;
         for (int t = 0; t < epochs; t++) {

@@ -14,6 +14,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.ocsp.flink.job.metrics.RunMetrics;
+import org.ocsp.flink.job.run.ScoresCodec;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.cost.CostModel;
 import org.ocsp.modelops.graph.NetworkGraph;
@@ -45,8 +47,6 @@ import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
-import org.ocsp.flink.job.metrics.RunMetrics;
-import org.ocsp.flink.job.run.ScoresCodec;
 
 /**
  * The keyed stability operator (key = run id): a thin shell around {@link EpochDecider} and
@@ -107,7 +107,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
             runStarted.update(o.runStarted);
             nextSequence.update(1L);
             RunModel m = model(o.runId);
-            tracker.update(StabilityStateSerializer.toBytes(StabilityTracker.start(m.config).snapshot()));
+            tracker.update(StabilityStateSerializer.toBytes(StabilityTracker.start(m.config, ChannelGroups.widths(m.groups)).snapshot()));
             decide(m, 0, o, out);
             return;
         }

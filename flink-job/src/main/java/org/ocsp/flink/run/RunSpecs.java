@@ -14,25 +14,42 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.ocsp.modelops.arch.Architectures;
 import org.ocsp.modelops.config.InvalidRunConfigException;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
 import org.ocsp.modelops.config.ScheduleKind;
+import org.ocsp.modelops.engine.ConvAlgorithm;
+import org.ocsp.modelops.engine.EngineChoice;
+import org.ocsp.modelops.engine.Execution;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.modelops.selection.PruningLimit;
 import org.ocsp.modelops.selection.SelectionSettings;
+import org.ocsp.modelops.stability.JaccardAveraging;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.train.LearningRateSchedule;
 import org.ocsp.modelops.train.SgdConfig;
 import org.ocsp.modelops.train.TrainingSettings;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.ReleasedSchemas;
+import org.ocsp.schemas.avro.event.ConvAlgorithmKind;
 import org.ocsp.schemas.avro.event.CosineSchedule;
+import org.ocsp.schemas.avro.event.EngineKind;
 import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.ExecutionSpec;
+import org.ocsp.schemas.avro.event.JaccardAveragingKind;
 import org.ocsp.schemas.avro.event.LinearSchedule;
 import org.ocsp.schemas.avro.event.LrScheduleKind;
 import org.ocsp.schemas.avro.event.LrScheduleSpec;
@@ -63,6 +80,10 @@ public final class RunSpecs {
             SaliencyKind.L2, org.ocsp.schemas.avro.event.SaliencyKind.L2_MAGNITUDE,
             SaliencyKind.TAYLOR, org.ocsp.schemas.avro.event.SaliencyKind.TAYLOR_FIRST_ORDER,
             SaliencyKind.BN_SCALE, org.ocsp.schemas.avro.event.SaliencyKind.BN_SCALE));
+
+    // Oldest first: a spec is hashed in the first of them that holds it.
+    private static final List<Schema> RELEASED_SPEC_SCHEMAS = ReleasedSchemas.fromClasspath()
+            .versions(RecordType.RUN_STARTED).stream().map(v -> v.schema().getField("spec").schema()).toList();
 
     private RunSpecs() {
     }
@@ -109,13 +130,18 @@ public final class RunSpecs {
                         .setPlateauEps(c.get(RunConfigDef.PLATEAU_EPS))
                         .setLambdaStart(c.get(RunConfigDef.LAMBDA_START)).setLambdaDelta(c.get(RunConfigDef.LAMBDA_DELTA))
                         .setLambdaInterval(c.get(RunConfigDef.LAMBDA_INTERVAL))
-                        .setHardCapEpoch(c.find(RunConfigDef.HARD_CAP).orElse(null)).build())
+                        .setHardCapEpoch(c.find(RunConfigDef.HARD_CAP).orElse(null))
+                        .setJaccardAveraging(JaccardAveragingKind.valueOf(c.get(RunConfigDef.JACCARD_AVERAGING).name()))
+                        .build())
                 .setSelection(SelectionSpec.newBuilder().setMaxPruneFraction(c.get(RunConfigDef.MAX_PRUNE_FRACTION))
                         .setPruneLimitRate(c.get(RunConfigDef.PRUNE_LIMIT_RATE))
                         .setFlopsTolerance(c.get(RunConfigDef.FLOPS_TOLERANCE))
                         .setCostAware(c.get(RunConfigDef.COST_AWARE)).build())
                 .setSaliency(AVRO_SALIENCY.get(c.get(RunConfigDef.SALIENCY)))
                 .setSeed(c.get(RunConfigDef.SEED))
+                .setExecution(ExecutionSpec.newBuilder()
+                        .setEngine(EngineKind.valueOf(c.get(RunConfigDef.ENGINE).name()))
+                        .setConvAlgorithm(ConvAlgorithmKind.valueOf(c.get(RunConfigDef.CONV_ALGORITHM).name())).build())
                 .build();
     }
 
@@ -184,8 +210,15 @@ public final class RunSpecs {
         if (epochs != null) {
             b.set(RunConfigDef.EPOCHS, epochs);
         }
+        if (spec.getExecution() != null) {
+            Execution e = execution(spec);
+            b.set(RunConfigDef.ENGINE, e.engine()).set(RunConfigDef.CONV_ALGORITHM, e.convAlgorithm());
+        }
         if (s.getSlStart() != null) {
             b.set(RunConfigDef.SL_START, s.getSlStart());
+        }
+        if (s.getJaccardAveraging() != null) {
+            b.set(RunConfigDef.JACCARD_AVERAGING, JaccardAveraging.valueOf(s.getJaccardAveraging().name()));
         }
         if (spec.getLrSchedule().getParams() instanceof MultiStepSchedule m) {
             b.set(RunConfigDef.LR_GAMMA, m.getGamma());
@@ -238,12 +271,39 @@ public final class RunSpecs {
         return spec;
     }
 
-    /** Canonical bytes: the Avro binary encoding of the spec with the current schema. */
+    /**
+     * Canonical bytes: the Avro binary encoding of the spec in the oldest released RunStarted
+     * version that holds all of it. A spec read from an old log (its newer fields at their
+     * defaults) thus has the bytes, and the config hash, it was written with, and a spec that uses
+     * a newer field is hashed with it.
+     */
     public static byte[] canonicalBytes(RunSpec spec) {
+        byte[] current = encode(new SpecificDatumWriter<>(RunSpec.class), spec);
+        for (Schema older : RELEASED_SPEC_SCHEMAS) {
+            if (older.equals(RunSpec.getClassSchema())) {
+                break;
+            }
+            try {
+                GenericRecord projected = new GenericDatumReader<GenericRecord>(RunSpec.getClassSchema(), older)
+                        .read(null, DecoderFactory.get().binaryDecoder(current, null));
+                byte[] olderBytes = encode(new GenericDatumWriter<>(older), projected);
+                RunSpec back = new SpecificDatumReader<RunSpec>(older, RunSpec.getClassSchema())
+                        .read(null, DecoderFactory.get().binaryDecoder(olderBytes, null));
+                if (back.equals(spec)) {
+                    return olderBytes;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot project a run spec onto an earlier schema", e);
+            }
+        }
+        return current;
+    }
+
+    private static <T> byte[] encode(DatumWriter<T> writer, T datum) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<>(RunSpec.class).write(spec, enc);
+            writer.write(datum, enc);
             enc.flush();
             return out.toByteArray();
         } catch (IOException e) {
@@ -318,7 +378,14 @@ public final class RunSpecs {
         OptimizerSpec o = spec.getOptimizer();
         return new TrainingSettings(spec.getBatchSize(), spec.getSeed(),
                 new SgdConfig(o.getMomentum(), o.getNesterov(), o.getWeightDecay()),
-                schedule(spec, trainBatchesPerEpoch), saliency(spec), spec.getSelection().getCostAware());
+                schedule(spec, trainBatchesPerEpoch), saliency(spec), spec.getSelection().getCostAware(), execution(spec));
+    }
+
+    /** The engine and conv algorithm a spec asks for; a spec written before they were logged (v1) ran with AUTO. */
+    public static Execution execution(RunSpec spec) {
+        ExecutionSpec e = spec.getExecution();
+        return e == null ? Execution.AUTO : new Execution(EngineChoice.valueOf(e.getEngine().name()),
+                ConvAlgorithm.valueOf(e.getConvAlgorithm().name()));
     }
 
     private static Integer horizonEpochs(RunSpec spec) {

@@ -2,12 +2,25 @@ package org.ocsp.flink.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,8 +29,12 @@ import org.ocsp.modelops.config.InvalidRunConfigException;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
 import org.ocsp.modelops.config.ScheduleKind;
+import org.ocsp.modelops.engine.Execution;
 import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.modelops.setting.Setting;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.ReleasedSchemas;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -81,7 +98,10 @@ class RunSpecsTest {
                 RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.MULTI_STEP).set(RunConfigDef.EPOCHS, 12)
                         .set(RunConfigDef.LR_GAMMA, 0.5).set(RunConfigDef.LR_MILESTONES, List.of(3, 3, 9))
                         .set(RunConfigDef.COST_AWARE, false).set(RunConfigDef.MAX_PRUNE_FRACTION, 0.5)
-                        .set(RunConfigDef.PRUNE_LIMIT_RATE, 0.3).set(RunConfigDef.FLOPS_TOLERANCE, 0.01).build());
+                        .set(RunConfigDef.PRUNE_LIMIT_RATE, 0.3).set(RunConfigDef.FLOPS_TOLERANCE, 0.01)
+                        .set(RunConfigDef.ENGINE, org.ocsp.modelops.engine.EngineChoice.ND4J)
+                        .set(RunConfigDef.CONV_ALGORITHM, org.ocsp.modelops.engine.ConvAlgorithm.DIRECT)
+                        .set(RunConfigDef.JACCARD_AVERAGING, org.ocsp.modelops.stability.JaccardAveraging.WEIGHTED).build());
     }
 
     @ParameterizedTest
@@ -95,6 +115,7 @@ class RunSpecsTest {
         assertEquals(config.graph().toString(), RunSpecs.graph(spec).toString());
         assertEquals(config.selection(), RunSpecs.selection(spec));
         assertEquals(config.trainingSettings(10).costAware(), RunSpecs.settings(spec, 10).costAware());
+        assertEquals(config.execution(), RunSpecs.settings(spec, 10).execution());
         for (long it : new long[] {0, 7, 55, 120, 169}) {
             assertEquals(config.schedule(10).lr(it), RunSpecs.schedule(spec, 10).lr(it), 1e-12, "iteration " + it);
         }
@@ -165,5 +186,35 @@ class RunSpecsTest {
         RunSpec logged = spec();
         write.accept(logged);
         assertEquals(cli.errors(), RunSpecs.problems(logged));
+    }
+
+    @Test
+    void aRunStartedWrittenWithSchemaV1KeepsTheHashItWasWrittenWith() throws Exception {
+        Schema v1 = ReleasedSchemas.fromClasspath().versions(RecordType.RUN_STARTED).get(0).schema();
+        Schema v1Spec = v1.getField("spec").schema();
+        assertNull(v1Spec.getField("execution"), "v1 predates the execution settings");
+        RunStarted now = RunSpecs.runStarted("r1", spec());
+        now.getSpec().setExecution(null);
+        now.getSpec().getStability().setJaccardAveraging(null);
+        // The record as a v1 writer had it: the current one projected onto v1, single-object encoded.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var enc = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<RunStarted>(RunStarted.class).write(now, enc);
+        enc.flush();
+        GenericRecord old = new GenericDatumReader<GenericRecord>(RunStarted.getClassSchema(), v1)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        byte[] logged = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        ByteArrayOutputStream specOut = new ByteArrayOutputStream();
+        var specEnc = EncoderFactory.get().binaryEncoder(specOut, null);
+        new GenericDatumWriter<GenericRecord>(v1Spec).write((GenericRecord) old.get("spec"), specEnc);
+        specEnc.flush();
+        String writtenHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(specOut.toByteArray()));
+
+        RunStarted read = EventCodec.create().decode(logged, RunStarted.class);
+        assertNull(read.getSpec().getExecution());
+        assertEquals(RunSpecs.stability(spec()), RunSpecs.stability(read.getSpec()), "v1 means UNWEIGHTED");
+        assertEquals(writtenHash, RunSpecs.configHash(read.getSpec()));
+        assertEquals(Execution.AUTO, RunSpecs.execution(read.getSpec()));
+        assertNotEquals(writtenHash, RunSpecs.configHash(spec()), "a spec that states its execution is hashed with it");
     }
 }

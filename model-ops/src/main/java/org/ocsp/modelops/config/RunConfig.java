@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.engine.Execution;
 import org.ocsp.modelops.graph.LayerSpec;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.selection.PruningLimit;
@@ -97,7 +98,11 @@ public final class RunConfig {
 
     public TrainingSettings trainingSettings(long trainBatchesPerEpoch) {
         return new TrainingSettings(get(RunConfigDef.BATCH_SIZE), get(RunConfigDef.SEED), sgd(),
-                schedule(trainBatchesPerEpoch), get(RunConfigDef.SALIENCY), get(RunConfigDef.COST_AWARE));
+                schedule(trainBatchesPerEpoch), get(RunConfigDef.SALIENCY), get(RunConfigDef.COST_AWARE), execution());
+    }
+
+    public Execution execution() {
+        return new Execution(get(RunConfigDef.ENGINE), get(RunConfigDef.CONV_ALGORITHM));
     }
 
     public SelectionSettings selection() {
@@ -135,7 +140,8 @@ public final class RunConfig {
                 .optPlateauEps(v.find(RunConfigDef.PLATEAU_EPS).orElseThrow())
                 .optLambdaStart(v.find(RunConfigDef.LAMBDA_START).orElseThrow())
                 .optLambdaDelta(v.find(RunConfigDef.LAMBDA_DELTA).orElseThrow())
-                .optLambdaInterval(v.find(RunConfigDef.LAMBDA_INTERVAL).orElseThrow());
+                .optLambdaInterval(v.find(RunConfigDef.LAMBDA_INTERVAL).orElseThrow())
+                .optJaccardAveraging(v.find(RunConfigDef.JACCARD_AVERAGING).orElseThrow());
         v.find(RunConfigDef.SL_START).ifPresent(b::optSlStart);
         v.find(RunConfigDef.HARD_CAP).ifPresent(b::optHardCap);
         return b;

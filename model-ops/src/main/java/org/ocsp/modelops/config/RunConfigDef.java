@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ocsp.modelops.arch.Architectures;
+import org.ocsp.modelops.engine.ConvAlgorithm;
+import org.ocsp.modelops.engine.EngineChoice;
 import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.modelops.selection.PruningLimit;
 import org.ocsp.modelops.selection.SubnetworkSelector;
 import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.setting.Validator;
+import org.ocsp.modelops.stability.JaccardAveraging;
 import org.ocsp.modelops.stability.RegularizationStartMode;
 import org.ocsp.modelops.stability.StabilitySettings;
 import org.ocsp.modelops.train.LearningRateSchedule;
@@ -100,6 +103,16 @@ public final class RunConfigDef {
             .setDoc("A sub-network whose FLOPs reduction misses the target by more than this is reported (a warning): "
                     + "the per-group limits or the channel blocks do not allow the target").build();
 
+    public static final Setting<EngineChoice> ENGINE = Setting.ofEnum("engine", EngineChoice.class, Map.of())
+            .optDefault(EngineChoice.AUTO)
+            .setDoc("Engine of the layers (AUTO: oneDNN for float32 on a CPU where it loads, else ND4J); the engines "
+                    + "agree to float32 rounding, not bit for bit").build();
+
+    public static final Setting<ConvAlgorithm> CONV_ALGORITHM = Setting.ofEnum("conv-algorithm", ConvAlgorithm.class,
+                    Map.of()).optDefault(ConvAlgorithm.AUTO)
+            .setDoc("oneDNN's conv algorithm per pass (AUTO: Winograd where the shape gains from it, ONEDNN: oneDNN's "
+                    + "pick, DIRECT: direct kernels as in PyTorch)").build();
+
     public static final Setting<Integer> MONITOR_START = StabilitySettings.MONITOR_START;
     public static final Setting<Integer> LAG = StabilitySettings.LAG;
     public static final Setting<Integer> WINDOW = StabilitySettings.WINDOW;
@@ -111,12 +124,13 @@ public final class RunConfigDef {
     public static final Setting<Double> LAMBDA_DELTA = StabilitySettings.LAMBDA_DELTA;
     public static final Setting<Integer> LAMBDA_INTERVAL = StabilitySettings.LAMBDA_INTERVAL;
     public static final Setting<Integer> HARD_CAP = StabilitySettings.HARD_CAP;
+    public static final Setting<JaccardAveraging> JACCARD_AVERAGING = StabilitySettings.JACCARD_AVERAGING;
 
     /** Every setting, in the order of help texts and generated docs. */
     public static final List<Setting<?>> ALL = List.of(ARCH, NUM_CLASSES, INPUT_SHAPE, TARGET, EPOCHS, BATCH_SIZE, LR,
             SCHEDULE, LR_GAMMA, LR_MILESTONES, MOMENTUM, NESTEROV, WEIGHT_DECAY, SEED, SALIENCY, COST_AWARE,
-            MAX_PRUNE_FRACTION, PRUNE_LIMIT_RATE, FLOPS_TOLERANCE, MONITOR_START, LAG, WINDOW, TAU, REG_START,
-            SL_START, PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP);
+            MAX_PRUNE_FRACTION, PRUNE_LIMIT_RATE, FLOPS_TOLERANCE, ENGINE, CONV_ALGORITHM, MONITOR_START, LAG, WINDOW,
+            TAU, REG_START, SL_START, PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING);
 
     private RunConfigDef() {
     }

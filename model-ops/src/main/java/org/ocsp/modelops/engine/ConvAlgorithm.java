@@ -24,11 +24,12 @@ import org.ocsp.modelops.graph.LayerSpec;
  *   <li>{@link #DIRECT} forces the direct kernels that PyTorch's oneDNN path uses.</li>
  * </ul>
  * Every pick depends on the shape and the CPU only, never on a timing, so a run (and a restore
- * from a checkpoint) stays reproducible on one machine. The system property
+ * from a checkpoint) stays reproducible on one machine. A run chooses with its setting
+ * {@code conv-algorithm}; networks built outside a run (the bench) read the system property
  * {@code ocsp.conv.algorithm} or the environment variable {@code OCSP_CONV_ALGORITHM}
- * ({@code auto}, {@code onednn}, {@code direct}) chooses.
+ * ({@code auto}, {@code onednn}, {@code direct}).
  */
-enum ConvAlgorithm {
+public enum ConvAlgorithm {
     AUTO, ONEDNN, DIRECT;
 
     static final String PROPERTY = "ocsp.conv.algorithm";

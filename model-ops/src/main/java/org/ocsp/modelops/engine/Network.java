@@ -33,8 +33,15 @@ public final class Network implements AutoCloseable {
     private Map<LayerId, INDArray> channelMasks = Map.of();
     private LayerTimings timings;
 
+    /** A network outside a run: engine and conv algorithm from {@link Execution#fromSystemProperties()}. */
     public Network(NetworkGraph graph, ParameterStore params, int maxBatch) {
-        this(graph, params, maxBatch, Engine.select(params.dataType()));
+        this(graph, params, maxBatch, Execution.fromSystemProperties());
+    }
+
+    /** A network computed as {@code execution} says (a run's settings). */
+    public Network(NetworkGraph graph, ParameterStore params, int maxBatch, Execution execution) {
+        this(graph, params, maxBatch, execution.engine().resolve(params.dataType()), DnnlPlan.LayoutChoice.AUTO,
+                execution.convAlgorithm());
     }
 
     /** A network on a given engine (tests compare the engines). */

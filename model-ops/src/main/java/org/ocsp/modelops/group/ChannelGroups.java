@@ -27,6 +27,13 @@ public final class ChannelGroups {
     private ChannelGroups() {
     }
 
+    /** Each group's width by id, in the groups' order (what weighted Jaccard averaging needs). */
+    public static java.util.Map<String, Integer> widths(List<ChannelGroup> groups) {
+        java.util.Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+        groups.forEach(g -> widths.put(g.id(), g.width()));
+        return widths;
+    }
+
     public static List<ChannelGroup> derive(NetworkGraph graph) {
         List<Node> nodes = graph.nodes();
         ChannelSpaces spaces = new ChannelSpaces();

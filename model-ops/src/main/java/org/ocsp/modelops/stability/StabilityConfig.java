@@ -1,6 +1,7 @@
 package org.ocsp.modelops.stability;
 
 import static org.ocsp.modelops.stability.StabilitySettings.HARD_CAP;
+import static org.ocsp.modelops.stability.StabilitySettings.JACCARD_AVERAGING;
 import static org.ocsp.modelops.stability.StabilitySettings.LAG;
 import static org.ocsp.modelops.stability.StabilitySettings.LAMBDA_DELTA;
 import static org.ocsp.modelops.stability.StabilitySettings.LAMBDA_INTERVAL;
@@ -151,7 +152,7 @@ public final class StabilityConfig {
                 + SL_START + "=" + slStart + ", " + PLATEAU_EPS + "=" + plateauEps + ", " + LAMBDA_START + "="
                 + lambdaStart + ", " + LAMBDA_DELTA + "=" + lambdaDelta + ", " + LAMBDA_INTERVAL + "="
                 + lambdaInterval + ", " + HARD_CAP + "=" + (hardCap.isPresent() ? hardCap.getAsInt() : "none")
-                + ", jaccardAveraging=" + jaccardAveraging + "}";
+                + ", " + JACCARD_AVERAGING + "=" + jaccardAveraging + "}";
     }
 
     /** Collects settings; every setting is optional (defaults above). Nothing is checked before {@link #build()}. */
@@ -167,7 +168,7 @@ public final class StabilityConfig {
         private double lambdaDelta = defaultOf(LAMBDA_DELTA);
         private int lambdaInterval = defaultOf(LAMBDA_INTERVAL);
         private Integer hardCap;
-        private JaccardAveraging jaccardAveraging = JaccardAveraging.UNWEIGHTED;
+        private JaccardAveraging jaccardAveraging = defaultOf(JACCARD_AVERAGING);
 
         private Builder() {
         }
@@ -252,9 +253,11 @@ public final class StabilityConfig {
             check(errors, LAMBDA_DELTA, lambdaDelta);
             check(errors, LAMBDA_INTERVAL, lambdaInterval);
             check(errors, HARD_CAP, hardCap);
-            if (regularizationStart == null || jaccardAveraging == null) {
-                errors.add(regularizationStart == null ? "Missing configuration " + REG_START
-                        : "Missing configuration jaccardAveraging");
+            if (regularizationStart == null) {
+                errors.add("Missing configuration " + REG_START);
+            }
+            if (jaccardAveraging == null) {
+                errors.add("Missing configuration " + JACCARD_AVERAGING);
             }
             checkCrossSettings(errors);
             if (!errors.isEmpty()) {

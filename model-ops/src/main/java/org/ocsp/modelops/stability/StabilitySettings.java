@@ -53,9 +53,14 @@ public final class StabilitySettings {
     public static final Setting<Integer> HARD_CAP = Setting.ofInt("hard-cap").optValidator(Validator.atLeast(0))
             .setDoc("Prune at this epoch at the latest").build();
 
+    public static final Setting<JaccardAveraging> JACCARD_AVERAGING = Setting.ofEnum("jaccard-averaging",
+                    JaccardAveraging.class, Map.of()).optDefault(JaccardAveraging.UNWEIGHTED)
+            .setDoc("How the groups' Jaccard similarities make s_t (UNWEIGHTED: the reference's mean; WEIGHTED: by each "
+                    + "group's original width, so a 16-channel group counts less than a 512-channel one)").build();
+
     /** In the order of help texts and generated docs. */
     public static final List<Setting<?>> ALL = List.of(MONITOR_START, LAG, WINDOW, TAU, REG_START, SL_START,
-            PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP);
+            PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING);
 
     private StabilitySettings() {
     }

@@ -7,6 +7,7 @@ import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.EpochBatches;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.modelops.graph.NetworkGraph;
+import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.modelops.stability.StabilityConfig;
@@ -43,7 +44,7 @@ public final class PruningLoop {
     /** Runs epochs 0..epochs-1; the session stays open afterwards for saving (close it). */
     public List<EpochReport> run(BatchSequence data, int epochs, EpochListener listener) {
         session = TrainingSession.create(graph, settings);
-        StabilityTracker tracker = StabilityTracker.start(stability);
+        StabilityTracker tracker = StabilityTracker.start(stability, ChannelGroups.widths(session.groups()));
         EpochDecider decider = new EpochDecider(graph, session.groups(), selection, tracker);
         float[] x = new float[data.batchSize() * data.featuresPerSample()];
         int[] y = new int[data.batchSize()];

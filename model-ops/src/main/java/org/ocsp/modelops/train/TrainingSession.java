@@ -8,6 +8,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocsp.modelops.cost.CostModel;
+import org.ocsp.modelops.engine.Engine;
 import org.ocsp.modelops.engine.Initializer;
 import org.ocsp.modelops.engine.Network;
 import org.ocsp.modelops.engine.ParameterStore;
@@ -74,9 +75,14 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private void bind() {
-        this.network = new Network(graph, params, settings.batchSize());
+        this.network = new Network(graph, params, settings.batchSize(), settings.execution());
         this.optimizer = new SgdOptimizer(params, settings.sgd());
         this.regularizer = new SparsityRegularizer(params);
+    }
+
+    /** The engine its network runs on: the run's {@code engine} setting, resolved on this machine. */
+    public Engine engine() {
+        return network.engine();
     }
 
     public NetworkGraph graph() {

@@ -176,4 +176,21 @@ class RunConfigTest {
         assertEquals(org.ocsp.modelops.selection.SelectionSettings.reference(0.5), RunConfig.builder().build().selection());
         assertEquals(true, RunConfig.builder().build().trainingSettings(4).costAware());
     }
+
+    @Test
+    void theEngineSettingChoosesTheNetworksEngine() {
+        RunConfig nd4j = RunConfig.builder().set(RunConfigDef.ENGINE, org.ocsp.modelops.engine.EngineChoice.ND4J)
+                .set(RunConfigDef.CONV_ALGORITHM, org.ocsp.modelops.engine.ConvAlgorithm.DIRECT)
+                .set(RunConfigDef.BATCH_SIZE, 4).build();
+        assertEquals(new org.ocsp.modelops.engine.Execution(org.ocsp.modelops.engine.EngineChoice.ND4J,
+                org.ocsp.modelops.engine.ConvAlgorithm.DIRECT), nd4j.trainingSettings(2).execution());
+        try (var session = org.ocsp.modelops.train.TrainingSession.create(nd4j.graph(), nd4j.trainingSettings(2))) {
+            assertEquals(org.ocsp.modelops.engine.Engine.ND4J, session.engine());
+        }
+        RunConfig auto = RunConfig.builder().set(RunConfigDef.BATCH_SIZE, 4).build();
+        try (var session = org.ocsp.modelops.train.TrainingSession.create(auto.graph(), auto.trainingSettings(2))) {
+            assertEquals(org.ocsp.modelops.engine.EngineChoice.AUTO.resolve(org.nd4j.linalg.api.buffer.DataType.FLOAT),
+                    session.engine());
+        }
+    }
 }

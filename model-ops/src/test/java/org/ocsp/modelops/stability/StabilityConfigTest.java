@@ -80,7 +80,7 @@ class StabilityConfigTest {
                         "Invalid value -1.0 for configuration lambda-delta: must be finite and >= 0"),
                 bad(b -> b.optLambdaInterval(0), "Invalid value 0 for configuration lambda-interval: must be >= 1"),
                 bad(b -> b.optJaccardAveraging(null),
-                        "Missing configuration jaccardAveraging"),
+                        "Missing configuration jaccard-averaging"),
                 bad(b -> b.optMonitorStart(5).optHardCap(4),
                         "Invalid value 4 for configuration hard-cap: must be >= monitor-start (5) because pruning at "
                                 + "the hard cap needs that epoch's sub-network"),
