@@ -151,16 +151,19 @@ public final class RunSpecs {
         Object params;
         switch (kind) {
             case LINEAR:
-                params = LinearSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
+                params = LinearSchedule.newBuilder().setFinalLearningRate(c.get(RunConfigDef.LR_FINAL))
+                        .setHorizonEpochs(c.find(RunConfigDef.LR_HORIZON).orElse(null)).build();
                 break;
             case MULTI_STEP:
                 params = MultiStepSchedule.newBuilder().setGamma(c.get(RunConfigDef.LR_GAMMA))
                         .setMilestoneEpochs(Arrays.stream(c.milestoneEpochs()).boxed().toList()).build();
                 break;
             default:
-                params = CosineSchedule.newBuilder().setFinalLearningRate(0).setHorizonEpochs(null).build();
+                params = CosineSchedule.newBuilder().setFinalLearningRate(c.get(RunConfigDef.LR_FINAL))
+                        .setHorizonEpochs(c.find(RunConfigDef.LR_HORIZON).orElse(null)).build();
         }
-        return LrScheduleSpec.newBuilder().setKind(LrScheduleKind.valueOf(kind.name())).setPerIteration(true)
+        return LrScheduleSpec.newBuilder().setKind(LrScheduleKind.valueOf(kind.name()))
+                .setPerIteration(c.get(RunConfigDef.LR_PER_ITERATION))
                 .setParams(params).build();
     }
 
@@ -220,7 +223,14 @@ public final class RunSpecs {
         if (s.getJaccardAveraging() != null) {
             b.set(RunConfigDef.JACCARD_AVERAGING, JaccardAveraging.valueOf(s.getJaccardAveraging().name()));
         }
-        if (spec.getLrSchedule().getParams() instanceof MultiStepSchedule m) {
+        b.set(RunConfigDef.LR_PER_ITERATION, spec.getLrSchedule().getPerIteration());
+        Object params = spec.getLrSchedule().getParams();
+        if (params instanceof CosineSchedule c) {
+            b.set(RunConfigDef.LR_FINAL, c.getFinalLearningRate()).set(RunConfigDef.LR_HORIZON, c.getHorizonEpochs());
+        } else if (params instanceof LinearSchedule l) {
+            b.set(RunConfigDef.LR_FINAL, l.getFinalLearningRate()).set(RunConfigDef.LR_HORIZON, l.getHorizonEpochs());
+        }
+        if (params instanceof MultiStepSchedule m) {
             b.set(RunConfigDef.LR_GAMMA, m.getGamma());
             List<Integer> milestones = List.copyOf(m.getMilestoneEpochs());
             // The derived milestones stay derived, so a configuration and its logged spec are equal.
@@ -399,26 +409,12 @@ public final class RunSpecs {
         return h != null ? h : spec.getEpochsPlanned();
     }
 
+    /** The run's learning rate per iteration: {@link RunConfig#schedule}, from the logged settings. */
     static LearningRateSchedule schedule(RunSpec spec, int batchesPerEpoch) {
-        LrScheduleSpec s = spec.getLrSchedule();
-        double base = spec.getOptimizer().getLearningRate();
-        LearningRateSchedule perIteration;
-        Object params = s.getParams();
-        if (params instanceof MultiStepSchedule) {
-            MultiStepSchedule m = (MultiStepSchedule) params;
-            perIteration = LearningRateSchedule.multiStepAtEpochs(base,
-                    m.getMilestoneEpochs().stream().mapToInt(Integer::intValue).toArray(), m.getGamma(), batchesPerEpoch);
-        } else if (params instanceof LinearSchedule) {
-            perIteration = LearningRateSchedule.linear(base, ((LinearSchedule) params).getFinalLearningRate(),
-                    (long) horizonEpochs(spec) * batchesPerEpoch);
-        } else {
-            perIteration = LearningRateSchedule.cosine(base, ((CosineSchedule) params).getFinalLearningRate(),
-                    (long) horizonEpochs(spec) * batchesPerEpoch);
+        try {
+            return builder(spec).build().schedule(batchesPerEpoch);
+        } catch (InvalidRunConfigException e) {
+            throw new InvalidRunSpecException(e.errors());
         }
-        if (s.getPerIteration()) {
-            return perIteration;
-        }
-        LearningRateSchedule inner = perIteration;
-        return it -> inner.lr(it / batchesPerEpoch * batchesPerEpoch);
     }
 }

@@ -101,7 +101,11 @@ class RunSpecsTest {
                         .set(RunConfigDef.PRUNE_LIMIT_RATE, 0.3).set(RunConfigDef.FLOPS_TOLERANCE, 0.01)
                         .set(RunConfigDef.ENGINE, org.ocsp.modelops.engine.EngineChoice.ND4J)
                         .set(RunConfigDef.CONV_ALGORITHM, org.ocsp.modelops.engine.ConvAlgorithm.DIRECT)
-                        .set(RunConfigDef.JACCARD_AVERAGING, org.ocsp.modelops.stability.JaccardAveraging.WEIGHTED).build());
+                        .set(RunConfigDef.JACCARD_AVERAGING, org.ocsp.modelops.stability.JaccardAveraging.WEIGHTED).build(),
+                RunConfig.builder().set(RunConfigDef.EPOCHS, 8).set(RunConfigDef.LR_FINAL, 0.01)
+                        .set(RunConfigDef.LR_HORIZON, 12).set(RunConfigDef.LR_PER_ITERATION, false).build(),
+                RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.LINEAR).set(RunConfigDef.EPOCHS, 20)
+                        .set(RunConfigDef.LR_FINAL, 0.002).set(RunConfigDef.LR_HORIZON, 5).build());
     }
 
     @ParameterizedTest

@@ -74,20 +74,24 @@ public final class RunConfig {
         return new SgdConfig(get(RunConfigDef.MOMENTUM), get(RunConfigDef.NESTEROV), get(RunConfigDef.WEIGHT_DECAY));
     }
 
-    /** The learning rate per iteration over {@code epochs x trainBatchesPerEpoch} iterations. */
+    /**
+     * The learning rate per iteration, {@code trainBatchesPerEpoch} iterations an epoch: COSINE and
+     * LINEAR decay to lr-final over lr-horizon (or the planned) epochs; with lr-per-iteration false
+     * the rate holds through each epoch. The streamed run computes its rate with this too.
+     */
     public LearningRateSchedule schedule(long trainBatchesPerEpoch) {
         double lr = get(RunConfigDef.LR);
-        int epochs = get(RunConfigDef.EPOCHS);
-        long total = epochs * trainBatchesPerEpoch;
-        switch (get(RunConfigDef.SCHEDULE)) {
-            case MULTI_STEP:
-                return LearningRateSchedule.multiStepAtEpochs(lr, milestoneEpochs(), get(RunConfigDef.LR_GAMMA),
-                        trainBatchesPerEpoch);
-            case LINEAR:
-                return LearningRateSchedule.linear(lr, 0, total);
-            default:
-                return LearningRateSchedule.cosine(lr, 0, total);
+        long total = find(RunConfigDef.LR_HORIZON).orElse(get(RunConfigDef.EPOCHS)) * trainBatchesPerEpoch;
+        LearningRateSchedule perIteration = switch (get(RunConfigDef.SCHEDULE)) {
+            case MULTI_STEP -> LearningRateSchedule.multiStepAtEpochs(lr, milestoneEpochs(), get(RunConfigDef.LR_GAMMA),
+                    trainBatchesPerEpoch);
+            case LINEAR -> LearningRateSchedule.linear(lr, get(RunConfigDef.LR_FINAL), total);
+            default -> LearningRateSchedule.cosine(lr, get(RunConfigDef.LR_FINAL), total);
+        };
+        if (get(RunConfigDef.LR_PER_ITERATION)) {
+            return perIteration;
         }
+        return it -> perIteration.lr(it / trainBatchesPerEpoch * trainBatchesPerEpoch);
     }
 
     /** MULTI_STEP's milestones: the given ones, or 30/60/80/90 % of the epochs, rounded. */

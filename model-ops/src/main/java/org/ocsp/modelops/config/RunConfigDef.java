@@ -59,6 +59,18 @@ public final class RunConfigDef {
             .optDefault(ScheduleKind.COSINE)
             .setDoc("Learning-rate schedule per iteration (MULTI_STEP: see lr-gamma and lr-milestones)").build();
 
+    public static final Setting<Double> LR_FINAL = Setting.ofDouble("lr-final").optDefault(0.0)
+            .optValidator(Validator.nonNegativeFinite()).setDoc("COSINE and LINEAR: learning rate at the end of the horizon")
+            .build();
+
+    public static final Setting<Integer> LR_HORIZON = Setting.ofInt("lr-horizon").optValidator(Validator.atLeast(1))
+            .setDoc("COSINE and LINEAR: epochs over which the rate decays, then stays at lr-final (none: the epochs)")
+            .build();
+
+    public static final Setting<Boolean> LR_PER_ITERATION = Setting.ofBoolean("lr-per-iteration").optDefault(true)
+            .setDoc("The rate follows the schedule at every optimiser step, as the reference does; with false it "
+                    + "changes once per epoch").build();
+
     public static final Setting<Double> LR_GAMMA = Setting.ofDouble("lr-gamma").optDefault(LearningRateSchedule.CIFAR_GAMMA)
             .optValidator(Validator.aboveUpTo(0, 1)).setDoc("MULTI_STEP: factor applied to the learning rate at each milestone")
             .build();
@@ -128,7 +140,7 @@ public final class RunConfigDef {
 
     /** Every setting, in the order of help texts and generated docs. */
     public static final List<Setting<?>> ALL = List.of(ARCH, NUM_CLASSES, INPUT_SHAPE, TARGET, EPOCHS, BATCH_SIZE, LR,
-            SCHEDULE, LR_GAMMA, LR_MILESTONES, MOMENTUM, NESTEROV, WEIGHT_DECAY, SEED, SALIENCY, COST_AWARE,
+            SCHEDULE, LR_FINAL, LR_HORIZON, LR_PER_ITERATION, LR_GAMMA, LR_MILESTONES, MOMENTUM, NESTEROV, WEIGHT_DECAY, SEED, SALIENCY, COST_AWARE,
             MAX_PRUNE_FRACTION, PRUNE_LIMIT_RATE, FLOPS_TOLERANCE, ENGINE, CONV_ALGORITHM, MONITOR_START, LAG, WINDOW,
             TAU, REG_START, SL_START, PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING);
 

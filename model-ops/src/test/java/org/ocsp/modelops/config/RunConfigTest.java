@@ -193,4 +193,19 @@ class RunConfigTest {
                     session.engine());
         }
     }
+
+    @Test
+    void cosineDecaysToTheFinalRateOverTheHorizonAndCanHoldPerEpoch() {
+        RunConfig c = RunConfig.builder().set(RunConfigDef.EPOCHS, 10).set(RunConfigDef.LR, 1.0)
+                .set(RunConfigDef.LR_FINAL, 0.1).set(RunConfigDef.LR_HORIZON, 4).build();
+        assertEquals(1.0, c.schedule(5).lr(0), 1e-12);
+        assertEquals(0.55, c.schedule(5).lr(10), 1e-12, "half way through the 4-epoch horizon");
+        assertEquals(0.1, c.schedule(5).lr(20), 1e-12);
+        assertEquals(0.1, c.schedule(5).lr(49), 1e-12, "after the horizon the final rate holds");
+        RunConfig perEpoch = c.toBuilder().set(RunConfigDef.LR_PER_ITERATION, false).build();
+        for (long it = 5; it < 10; it++) {
+            assertEquals(c.schedule(5).lr(5), perEpoch.schedule(5).lr(it), 1e-12, "iteration " + it);
+        }
+        assertTrue(c.schedule(5).lr(9) < perEpoch.schedule(5).lr(9));
+    }
 }
