@@ -50,7 +50,8 @@ public final class JobCommand implements Callable<Integer> {
                 .optParallelism(JobOptions.value(spec, JobSettingDef.PARALLELISM))
                 .optGroupId(JobOptions.value(spec, JobSettingDef.GROUP_ID))
                 .optTransactionalIdPrefix(JobOptions.value(spec, JobSettingDef.TRANSACTIONAL_ID_PREFIX))
-                .optWaitingBatchMemory(JobOptions.value(spec, JobSettingDef.WAITING_BATCH_MEMORY_MB) << 20);
+                .optWaitingBatchMemory(JobOptions.value(spec, JobSettingDef.WAITING_BATCH_MEMORY_MB) << 20)
+                .optRunMemory(JobOptions.value(spec, JobSettingDef.RUN_MEMORY_MB) << 20);
         if (checkpointDir != null) {
             b.optCheckpointDir(checkpointDir);
         }

@@ -97,6 +97,11 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
         if (t.getEpoch() < 0 || t.getIndex() < 0) {
             throw new BadInputException("Invalid batch position: epoch " + t.getEpoch() + ", index " + t.getIndex());
         }
+        // batchCount sizes a run's schedule (its first batch carries it), so a count that no index fits is refused here.
+        if (t.getBatchCount() != null && (t.getBatchCount() < 1 || t.getIndex() >= t.getBatchCount())) {
+            throw new BadInputException("Invalid batch count " + t.getBatchCount() + " for index " + t.getIndex()
+                    + ": must be >= 1 and above the index");
+        }
         float[] f = Floats.fromBytes(t.getFeatures());
         for (int i = 0; i < f.length; i++) {
             if (!Float.isFinite(f[i])) {

@@ -39,8 +39,13 @@ public final class JobSettingDef {
             .setDoc("Memory per trainer task for batches waiting for their epoch's decision; beyond it they are re-read "
                     + "from Kafka, and at most a quarter of a slot's heap is used").build();
 
+    public static final Setting<Long> RUN_MEMORY_MB = Setting.ofLong("run-memory-mb").optDefault(4096L)
+            .optValidator(Validator.atLeast(1))
+            .setDoc("Memory one run may need to train, estimated from its spec before anything is allocated (parameters, "
+                    + "gradients, momentum, one batch's activations); a RunStarted that needs more is refused").build();
+
     public static final List<Setting<?>> ALL = List.of(CHECKPOINT_INTERVAL_MS, MODEL_DIR, PARALLELISM, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB);
+            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB);
 
     private JobSettingDef() {
     }

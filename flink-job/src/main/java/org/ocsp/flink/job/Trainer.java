@@ -1,19 +1,13 @@
 package org.ocsp.flink.job;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.ocsp.modelops.engine.CpuFeatures;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.ocsp.flink.run.RunSpecs;
-import org.ocsp.schemas.EventCodec;
-import org.ocsp.schemas.RecordType;
-import org.ocsp.schemas.UnreadableRecordException;
-import org.ocsp.schemas.avro.event.RunSpec;
-import org.ocsp.schemas.avro.event.RunStarted;
 import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.job.deadletter.RejectedInput;
 import org.ocsp.flink.job.kafka.BatchReader;
@@ -34,6 +28,14 @@ import org.ocsp.flink.job.run.WaitingBatches;
 import org.ocsp.flink.job.state.LiveRuns;
 import org.ocsp.flink.job.state.TrainerState;
 import org.ocsp.flink.job.state.WaitQueue;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.modelops.engine.CpuFeatures;
+import org.ocsp.modelops.train.MemoryEstimate;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.UnreadableRecordException;
+import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
  * The keyed trainer (key = run id): a thin shell around {@link org.ocsp.modelops.train.TrainingSession}.
@@ -60,6 +62,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     private final String modelDir;
     private final BatchReader batchReader;
     private final long waitingBatchBytes;
+    private final long runMemoryBytes;
 
     private transient TrainerState state;
     private transient TrainerMetrics metrics;
@@ -73,12 +76,16 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
      *     beyond {@code waitingBatchBytes})
      * @param waitingBatchBytes memory budget for the bodies of waiting batches on this task (at most
      *     a quarter of the heap's share of one slot is used)
+     * @param runMemoryBytes the most one run may need to train ({@link MemoryEstimate}); a run that
+     *     needs more is refused when it starts instead of failing the task when its model is built
      */
-    public Trainer(DeadLetters deadLetters, String modelDir, BatchReader batchReader, long waitingBatchBytes) {
+    public Trainer(DeadLetters deadLetters, String modelDir, BatchReader batchReader, long waitingBatchBytes,
+                   long runMemoryBytes) {
         this.deadLetters = deadLetters;
         this.modelDir = modelDir;
         this.batchReader = batchReader;
         this.waitingBatchBytes = waitingBatchBytes;
+        this.runMemoryBytes = runMemoryBytes;
     }
 
     @Override
@@ -318,7 +325,10 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             }
             return;
         }
-        List<String> problems = RunSpecs.problems(s.getSpec());
+        List<String> problems = new ArrayList<>(RunSpecs.problems(s.getSpec()));
+        if (problems.isEmpty()) {
+            memoryProblem(s.getSpec()).ifPresent(problems::add);
+        }
         if (e.sequence != 0 || !hash.equals(s.getHeader().getConfigHash()) || !problems.isEmpty()) {
             rejected.event(ctx, e, "invalid RunStarted: sequence " + e.sequence + " (must be 0), config hash "
                     + s.getHeader().getConfigHash() + " (computed " + hash + ")" + (problems.isEmpty() ? "" : ", "
@@ -331,6 +341,18 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         }
         progress(run, ctx, out);
         state.save(run);
+    }
+
+    private Optional<String> memoryProblem(RunSpec spec) {
+        try {
+            MemoryEstimate m = MemoryEstimate.of(RunSpecs.graph(spec), spec.getBatchSize());
+            return m.totalBytes() <= runMemoryBytes ? Optional.empty() : Optional.of("training it needs about "
+                    + m.describe() + ", more than " + JobSettingDef.RUN_MEMORY_MB + " allows (" + (runMemoryBytes >> 20)
+                    + " MiB)");
+        } catch (ArithmeticException e) {
+            return Optional.of("training it needs more memory than a long counts, more than " + JobSettingDef.RUN_MEMORY_MB
+                    + " allows (" + (runMemoryBytes >> 20) + " MiB)");
+        }
     }
 
     private RunSpec spec(RunLifecycle run) throws UnreadableRecordException {

@@ -61,6 +61,7 @@ public final class TrainerJob {
     private final String transactionalIdPrefix;
     private final int parallelism;
     private final long waitingBatchBytes;
+    private final long runMemoryBytes;
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -73,6 +74,7 @@ public final class TrainerJob {
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.parallelism = b.parallelism;
         this.waitingBatchBytes = b.waitingBatchBytes;
+        this.runMemoryBytes = b.runMemoryBytes;
     }
 
     public static Builder builder() {
@@ -137,7 +139,7 @@ public final class TrainerJob {
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
                 .connect(control.keyBy(e -> e.runId, Types.STRING))
                 .transform("trainer", TypeInformation.of(TrainerOutput.class), new TrainerOperator(new Trainer(dl, modelDir,
-                        new KafkaBatchReader(bootstrapServers), waitingBatchBytes)))
+                        new KafkaBatchReader(bootstrapServers), waitingBatchBytes, runMemoryBytes)))
                 .uid(Trainer.UID);
 
         SingleOutputStreamOperator<OutRecord> events = trained.keyBy(o -> o.runId, Types.STRING)
@@ -168,6 +170,7 @@ public final class TrainerJob {
         private String transactionalIdPrefix = JobSettingDef.TRANSACTIONAL_ID_PREFIX.defaultValue().orElseThrow();
         private int parallelism = JobSettingDef.PARALLELISM.defaultValue().orElseThrow();
         private long waitingBatchBytes = JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20;
+        private long runMemoryBytes = JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20;
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -228,6 +231,12 @@ public final class TrainerJob {
             return this;
         }
 
+        /** {@link JobSettingDef#RUN_MEMORY_MB}, in bytes. */
+        public Builder optRunMemory(long bytes) {
+            this.runMemoryBytes = bytes;
+            return this;
+        }
+
         private static <T> void check(List<String> problems, Setting<T> s, T value) {
             if (value == null) {
                 problems.add("Missing configuration " + s);
@@ -248,6 +257,7 @@ public final class TrainerJob {
             check(p, JobSettingDef.PARALLELISM, parallelism);
             // Whole MiB as on the command line, rounded down, so that a negative budget is refused.
             check(p, JobSettingDef.WAITING_BATCH_MEMORY_MB, waitingBatchBytes >> 20);
+            check(p, JobSettingDef.RUN_MEMORY_MB, runMemoryBytes >> 20);
             check(p, JobSettingDef.MODEL_DIR, modelDir);
             check(p, JobSettingDef.GROUP_ID, groupId);
             check(p, JobSettingDef.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);

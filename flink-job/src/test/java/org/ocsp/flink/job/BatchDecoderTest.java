@@ -69,6 +69,12 @@ class BatchDecoderTest {
         assertEquals("Wrong shape: 1 labels for N = 2 examples", refusal(b -> b.setLabels(List.of(3))));
         assertEquals("Wrong shape [2, 1, 2, 2]: needs 32 feature bytes, got 16", refusal(b -> b.setShape(List.of(2, 1, 2, 2))));
         assertEquals("Invalid batch position: epoch -1, index 2", refusal(b -> b.setEpoch(-1)));
+        assertEquals("Invalid batch count 0 for index 0: must be >= 1 and above the index",
+                refusal(b -> b.setIndex(0).setBatchCount(0)));
+        assertEquals("Invalid batch count -3 for index 0: must be >= 1 and above the index",
+                refusal(b -> b.setIndex(0).setBatchCount(-3)));
+        assertEquals("Invalid batch count 2 for index 2: must be >= 1 and above the index",
+                refusal(b -> b.setBatchCount(2)));
         String nan = assertThrows(BadInputException.class, () -> decode(batch(1, Float.NaN, 3, 4))).getMessage();
         assertEquals("Non-finite feature value NaN at position 1 of EVAL batch 2 of epoch 3", nan);
     }

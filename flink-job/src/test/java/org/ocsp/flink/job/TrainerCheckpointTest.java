@@ -123,13 +123,19 @@ class TrainerCheckpointTest {
                 + spread + ", less than one batch (" + batchBytes + "): no consumed batch is in the state");
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
+    static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
             StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom, BatchReader reader, long waitingBytes)
             throws Exception {
+        return harness(backend, modelDir, restoreFrom, reader, waitingBytes,
+                JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
+            StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom, BatchReader reader, long waitingBytes,
+            long runMemoryBytes) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new TrainerOperator(new Trainer(new DeadLetters("dead"), modelDir.toString(), reader, waitingBytes)),
-                        b -> b.runId, e -> e.runId, Types.STRING);
+                new KeyedTwoInputStreamOperatorTestHarness<>(new TrainerOperator(new Trainer(new DeadLetters("dead"),
+                        modelDir.toString(), reader, waitingBytes, runMemoryBytes)), b -> b.runId, e -> e.runId, Types.STRING);
         h.setStateBackend(backend);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);

@@ -1,0 +1,75 @@
+package org.ocsp.flink.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.job.kafka.BatchReader;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.deadletter.DeadLetter;
+import org.ocsp.schemas.avro.event.RunSpec;
+
+/** RunStarted events the trainer refuses up front, so that no run can take the task down later. */
+class TrainerRefusalsTest {
+    private static final EventCodec CODEC = EventCodec.create();
+
+    private static final BatchReader NO_READS = new BatchReader() {
+        @Override
+        public Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses) {
+            return Map.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private static StreamRecord<ControlEvent> runStarted(String runId, RunSpec spec) {
+        ControlEvent e = new ControlEvent();
+        e.runId = runId;
+        e.type = RecordType.RUN_STARTED;
+        e.sequence = 0;
+        e.value = CODEC.encode(RunSpecs.runStarted(runId, spec));
+        e.topic = "events";
+        return new StreamRecord<>(e);
+    }
+
+    private static List<DeadLetter> deadLetters(KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent,
+            TrainerOutput> h) throws Exception {
+        List<DeadLetter> out = new ArrayList<>();
+        if (h.getSideOutput(DeadLetters.TAG) != null) {
+            for (StreamRecord<OutRecord> r : h.getSideOutput(DeadLetters.TAG)) {
+                out.add(CODEC.decode(r.getValue().value, DeadLetter.class));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aRunThatCannotFitIsRefusedWhenItStartsAndTheNextRunIsTaken(@TempDir Path dir) throws Exception {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 0, 1024L << 20)) {
+            RunSpec huge = RunSpecs.reference("fashion-vgg", 50_000_000, List.of(1, 28, 28), 0.5, 2).build();
+            h.processElement2(runStarted("huge", huge));
+            List<DeadLetter> refused = deadLetters(h);
+            assertEquals(1, refused.size(), "dead letters: " + refused);
+            String reason = refused.get(0).getReason();
+            assertTrue(reason.contains("more than run-memory-mb allows (1024 MiB)"), reason);
+            assertTrue(reason.contains("training it needs about"), reason);
+
+            h.processElement2(runStarted("fits", RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 2).build()));
+            assertEquals(1, deadLetters(h).size(), "dead letters: " + deadLetters(h));
+        }
+    }
+}
