@@ -17,6 +17,7 @@ import org.ocsp.flink.job.resources.ComputeDevice;
 import org.ocsp.flink.job.resources.TrainerThreads;
 import org.ocsp.flink.job.run.BatchShapeCheck;
 import org.ocsp.flink.job.run.Decision;
+import org.ocsp.flink.job.run.DecisionShape;
 import org.ocsp.flink.job.run.EpochCompletion;
 import org.ocsp.flink.job.run.EpochGate;
 import org.ocsp.flink.job.run.LiveRun;
@@ -30,6 +31,7 @@ import org.ocsp.flink.job.state.TrainerState;
 import org.ocsp.flink.job.state.WaitQueue;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.engine.CpuFeatures;
+import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.train.MemoryEstimate;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
@@ -301,6 +303,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         } catch (UnreadableRecordException | RuntimeException ex) {
             rejected.event(ctx, e, "cannot apply " + e.type + ": " + ex.getMessage(), run.configHash());
             state.save(run);
+            return;
+        }
+        Optional<String> unfit = DecisionShape.problem(d, ChannelGroups.derive(RunSpecs.graph(spec(run))));
+        if (unfit.isPresent()) {
+            rejected.event(ctx, e, "cannot apply " + e.type + ": " + unfit.get(), run.configHash());
             return;
         }
         run.decide(e.sequence, d);

@@ -15,9 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.job.kafka.BatchReader;
 import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.modelops.group.ChannelGroup;
+import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.deadletter.DeadLetter;
+import org.ocsp.schemas.avro.event.GroupMask;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /** RunStarted events the trainer refuses up front, so that no run can take the task down later. */
@@ -70,6 +74,35 @@ class TrainerRefusalsTest {
 
             h.processElement2(runStarted("fits", RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 2).build()));
             assertEquals(1, deadLetters(h).size(), "dead letters: " + deadLetters(h));
+        }
+    }
+
+    @Test
+    void aMalformedMaskReadBackFromTheLogIsADeadLetterNotADecision(@TempDir Path dir) throws Exception {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 0)) {
+            RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 4).build();
+            h.processElement2(runStarted("r", spec));
+            List<GroupMask> groups = new ArrayList<>();
+            for (ChannelGroup g : ChannelGroups.derive(RunSpecs.graph(spec))) {
+                groups.add(GroupMask.newBuilder().setGroupId(g.id()).setOriginalWidth(g.width())
+                        .setKept(groups.isEmpty() ? List.of(0, 0, 1) : List.of(0, 1)).build());
+            }
+            MaskSnapshot m = MaskSnapshot.newBuilder().setHeader(RunSpecs.header("r", 1, 1, 0, "stability", "h"))
+                    .setGroups(groups).setGroupJaccard(List.of()).setSimilarity(0).setStabilityScore(0)
+                    .setSaliencyDigest("").build();
+            ControlEvent e = new ControlEvent();
+            e.runId = "r";
+            e.type = RecordType.MASK_SNAPSHOT;
+            e.sequence = 1;
+            e.epoch = 1;
+            e.value = CODEC.encode(m);
+            e.topic = "events";
+            h.processElement2(new StreamRecord<>(e));
+            List<DeadLetter> refused = deadLetters(h);
+            assertEquals(1, refused.size(), "dead letters: " + refused);
+            assertTrue(refused.get(0).getReason().startsWith("cannot apply MASK_SNAPSHOT: the mask's kept channels of group "
+                    + groups.get(0).getGroupId() + " [0, 0, 1]"), refused.get(0).getReason());
         }
     }
 }
