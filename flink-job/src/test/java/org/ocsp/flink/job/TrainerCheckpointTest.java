@@ -20,18 +20,20 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
-import org.ocsp.flink.run.RunSpecs;
-import org.ocsp.modelops.engine.OpenMpThreads;
-import org.ocsp.schemas.EventCodec;
-import org.ocsp.schemas.RecordType;
-import org.ocsp.schemas.avro.event.MaskSnapshot;
-import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.job.kafka.BatchReader;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.modelops.engine.OpenMpThreads;
+import org.ocsp.modelops.group.ChannelGroups;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.GroupMask;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
+import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
  * The trainer writes its live model into keyed state (RocksDB) when a checkpoint is taken, in the
@@ -161,10 +163,15 @@ class TrainerCheckpointTest {
         return out;
     }
 
-    private static ControlEvent runStarted() {
+    private static RunSpec spec() {
         RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, EPOCHS).build();
         spec.setBatchSize(BATCH);
         spec.getStability().setMonitorStart(1);
+        return spec;
+    }
+
+    private static ControlEvent runStarted() {
+        RunSpec spec = spec();
         ControlEvent e = new ControlEvent();
         e.runId = RUN;
         e.type = RecordType.RUN_STARTED;
@@ -174,10 +181,17 @@ class TrainerCheckpointTest {
         return e;
     }
 
-    /** The decision that opens epoch {@code epoch}: its MaskSnapshot (no regularisation yet, so no penalty). */
+    /**
+     * The decision that opens epoch {@code epoch}: its MaskSnapshot, every channel kept (no
+     * regularisation yet, so no penalty either way).
+     */
     private static ControlEvent decision(int epoch) {
+        List<GroupMask> all = ChannelGroups.derive(RunSpecs.graph(spec())).stream()
+                .map(g -> GroupMask.newBuilder().setGroupId(g.id()).setOriginalWidth(g.width())
+                        .setKept(java.util.stream.IntStream.range(0, g.width()).boxed().toList()).build())
+                .toList();
         MaskSnapshot m = MaskSnapshot.newBuilder().setHeader(RunSpecs.header(RUN, epoch, epoch, 0, "test", "test"))
-                .setGroups(List.of()).setGroupJaccard(List.of()).setSimilarity(0).setStabilityScore(0)
+                .setGroups(all).setGroupJaccard(List.of()).setSimilarity(0).setStabilityScore(0)
                 .setSaliencyDigest("").build();
         ControlEvent e = new ControlEvent();
         e.runId = RUN;

@@ -31,7 +31,6 @@ public record ChannelGroup(String id, int width, List<GroupMember> members) {
         return members.get(0);
     }
 
-    /** Checks a channel index against the group's width. */
     /**
      * Rejects a key that names no group, so a misspelt group id fails instead of pruning nothing.
      *
@@ -46,6 +45,7 @@ public record ChannelGroup(String id, int width, List<GroupMember> members) {
         }
     }
 
+    /** Checks a channel index against the group's width. */
     public void checkChannel(int c) {
         if (c < 0 || c >= width) {
             throw new IndexOutOfBoundsException("Channel " + c + " outside group " + id + " of width " + width);
