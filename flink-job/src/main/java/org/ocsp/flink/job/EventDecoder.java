@@ -1,17 +1,23 @@
 package org.ocsp.flink.job;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.ocsp.schemas.RecordType;
-import org.ocsp.schemas.UnreadableRecordException;
-import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.flink.job.deadletter.BadInputException;
 import org.ocsp.flink.job.deadletter.DeadLetterRoute;
 import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.UnreadableRecordException;
+import org.ocsp.schemas.avro.event.EventHeader;
 
-/** Events topic records to {@link ControlEvent} (type, run, sequence); unreadable ones go to dead letters. */
+/**
+ * Events topic records to {@link ControlEvent} (type, run, sequence); unreadable ones go to dead
+ * letters, and so does an event whose Kafka key is not its header's run id: every writer keys a
+ * run's events by its id and the audit reads them by key, so such an event would steer the
+ * trainer without being audited.
+ */
 public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent> {
     private static final long serialVersionUID = 1L;
     public static final String STAGE = "decode-event";
@@ -34,6 +40,12 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
             RecordType type = RecordType.of(record);
             EventHeader h = RecordType.headerOf(record).orElseThrow(() -> new BadInputException(
                     "Expected an event on the events topic, got a " + type.recordName()));
+            String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
+            if (!h.getRunId().equals(key)) {
+                throw new BadInputException((key == null ? "The record has no key" : "The record's key is '" + key + "'")
+                        + " but its " + type.recordName() + " belongs to run '" + h.getRunId()
+                        + "': a run's events are keyed by its id, as the audit reads them");
+            }
             ControlEvent e = new ControlEvent();
             e.runId = h.getRunId();
             e.type = type;

@@ -1,0 +1,69 @@
+package org.ocsp.flink.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.avro.deadletter.DeadLetter;
+import org.ocsp.schemas.avro.event.PenaltyChanged;
+
+/** The events topic's records, decoded or dead-lettered, through Flink's process-function harness. */
+class EventDecoderTest {
+    private static final EventCodec CODEC = EventCodec.create();
+    private static final byte[] PENALTY = CODEC.encode(PenaltyChanged.newBuilder()
+            .setHeader(RunSpecs.header("run-a", 4, 2, 30, "stability", "h")).setLambdaOld(0.1).setLambdaNew(0.2).build());
+
+    private static OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> harness() throws Exception {
+        return ProcessFunctionTestHarnesses.forProcessFunction(new EventDecoder(new DeadLetters("dead")));
+    }
+
+    private static RawRecord raw(String key, byte[] value) {
+        return new RawRecord("ocsp.events", 0, 17, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private static List<String> deadLetterReasons(OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h)
+            throws Exception {
+        List<String> reasons = new ArrayList<>();
+        if (h.getSideOutput(DeadLetters.TAG) != null) {
+            for (StreamRecord<OutRecord> r : h.getSideOutput(DeadLetters.TAG)) {
+                reasons.add(CODEC.decode(r.getValue().value, DeadLetter.class).getReason());
+            }
+        }
+        return reasons;
+    }
+
+    @Test
+    void anEventKeyedByItsRunIsDecoded() throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h = harness()) {
+            h.processElement(raw("run-a", PENALTY), 0);
+            List<ControlEvent> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertEquals(List.of("run-a", 4L, 2), List.of(out.get(0).runId, out.get(0).sequence, out.get(0).epoch));
+            assertEquals(List.of(), deadLetterReasons(h));
+        }
+    }
+
+    @Test
+    void anEventUnderAnotherKeyOrNoneIsADeadLetterNotADecision() throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h = harness()) {
+            h.processElement(raw("run-b", PENALTY), 0);
+            h.processElement(raw(null, PENALTY), 0);
+            assertEquals(List.of(), h.extractOutputValues());
+            List<String> reasons = deadLetterReasons(h);
+            assertEquals(2, reasons.size(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("The record's key is 'run-b' but its PenaltyChanged belongs to run 'run-a'"),
+                    reasons.get(0));
+            assertTrue(reasons.get(1).startsWith("The record has no key but its PenaltyChanged belongs to run"),
+                    reasons.get(1));
+        }
+    }
+}
