@@ -142,7 +142,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     }
 
     private void accept(RunLifecycle run, RunBatch b, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        RunSpec spec = spec(run);
+        RunSpec spec = spec(run, ctx.getCurrentKey());
         RunLifecycle.Arrival a = run.arrive(b, run.finished() ? Optional.empty() : BatchShapeCheck.problem(spec, b),
                 spec.getEpochsPlanned());
         if (a.startsRun()) {
@@ -207,7 +207,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
      * cancellation get through between batches even when a whole epoch is waiting.
      */
     private void progress(RunLifecycle run, Context ctx, Collector<TrainerOutput> out) throws Exception {
-        int monitorStart = spec(run).getStability().getMonitorStart();
+        int monitorStart = spec(run, ctx.getCurrentKey()).getStability().getMonitorStart();
         int budget = BATCHES_PER_CALL;
         while (!run.finished() && run.started()) {
             if (!run.decisionApplied()) {
@@ -305,7 +305,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             state.save(run);
             return;
         }
-        Optional<String> unfit = DecisionShape.problem(d, ChannelGroups.derive(RunSpecs.graph(spec(run))));
+        RunSpec spec = spec(run, ctx.getCurrentKey());
+        Optional<String> unfit = DecisionShape.problem(d, () -> ChannelGroups.derive(RunSpecs.graph(spec)));
         if (unfit.isPresent()) {
             rejected.event(ctx, e, "cannot apply " + e.type + ": " + unfit.get(), run.configHash());
             return;
@@ -362,12 +363,14 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         }
     }
 
-    private RunSpec spec(RunLifecycle run) throws UnreadableRecordException {
-        return codec.decode(run.runStarted(), RunStarted.class).getSpec();
+    // The live run holds the decoded spec; only before its first batch (or after a restore) is it decoded again.
+    private RunSpec spec(RunLifecycle run, String runId) throws UnreadableRecordException {
+        Optional<LiveRun> r = live.find(runId);
+        return r.isPresent() ? r.get().spec : codec.decode(run.runStarted(), RunStarted.class).getSpec();
     }
 
     private LiveRun live(RunLifecycle run, String runId) throws Exception {
         Optional<LiveRun> r = live.find(runId);
-        return r.isPresent() ? r.get() : live.create(run, spec(run), runId);
+        return r.isPresent() ? r.get() : live.create(run, spec(run, runId), runId);
     }
 }

@@ -3,7 +3,7 @@ package org.ocsp.flink.audit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.flink.job.run.ModelPublisher;
 import org.ocsp.modelops.train.EpochReport;
 import org.ocsp.modelops.train.TrainingSession;
 import org.ocsp.schemas.avro.event.RunSpec;
@@ -31,20 +31,6 @@ final class Manifests {
         j.append(String.format(Locale.ROOT, "  \"metrics\": {\"epochsTrained\": %d, \"trainLoss\": %.6f, \"trainAccuracy\": %.6f,"
                         + " \"testAccuracy\": %.6f, \"flops\": %d, \"params\": %d},\n", reports.size(), last.trainLoss(),
                 last.trainAccuracy(), last.testAccuracy(), s.flops(), s.parameterCount()));
-        j.append("  \"kept\": {");
-        SubnetworkMask kept = s.provenance().asMask();
-        boolean first = true;
-        for (String g : kept.groupIds()) {
-            j.append(first ? "\n" : ",\n");
-            first = false;
-            StringBuilder list = new StringBuilder();
-            int[] idx = kept.kept(g);
-            for (int i = 0; i < idx.length; i++) {
-                list.append(i == 0 ? "" : ", ").append(idx[i]);
-            }
-            j.append("    \"").append(g).append("\": {\"originalWidth\": ").append(s.provenance().originalWidth(g))
-                    .append(", \"kept\": [").append(list).append("]}");
-        }
-        return j.append("\n  }\n}\n").toString();
+        return j.append(ModelPublisher.keptJson(s.provenance())).append("}\n").toString();
     }
 }

@@ -15,18 +15,9 @@ import org.ocsp.modelops.group.ChannelGroup;
  * }</pre>
  */
 public record SelectionSettings(double targetReduction, PruningLimit limit, double flopsTolerance) {
+    // The target and the tolerance are the selector's to check (select(), withFlopsTolerance()).
     public SelectionSettings {
-        if (!(targetReduction >= 0 && targetReduction < 1)) {
-            throw new IllegalArgumentException("Invalid value " + targetReduction
-                    + " for configuration target: must be in [0, 1)");
-        }
-        if (limit == null) {
-            throw new IllegalArgumentException("Missing configuration pruning limit");
-        }
-        if (!(flopsTolerance >= 0 && Double.isFinite(flopsTolerance))) {
-            throw new IllegalArgumentException("Invalid value " + flopsTolerance
-                    + " for configuration flops-tolerance: must be finite and >= 0");
-        }
+        java.util.Objects.requireNonNull(limit, "limit");
     }
 
     /** The reference's limit and tolerance for {@code targetReduction}. */

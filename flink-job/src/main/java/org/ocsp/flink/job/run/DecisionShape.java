@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.ocsp.modelops.group.ChannelGroup;
 
 /**
@@ -14,15 +15,15 @@ import org.ocsp.modelops.group.ChannelGroup;
  * letter and not state that every restore fails on again.
  *
  * <pre>{@code
- * Optional<String> problem = DecisionShape.problem(decision, ChannelGroups.derive(graph));
+ * Optional<String> problem = DecisionShape.problem(decision, () -> ChannelGroups.derive(graph));
  * }</pre>
  */
 public final class DecisionShape {
     private DecisionShape() {
     }
 
-    /** What is wrong with the decision's mask, if it carries one. */
-    public static Optional<String> problem(Decision d, List<ChannelGroup> groups) {
+    /** What is wrong with the decision's mask, if it carries one; the groups are derived only then. */
+    public static Optional<String> problem(Decision d, Supplier<List<ChannelGroup>> denseGroups) {
         Map<String, int[]> kept;
         if (d instanceof Decision.Mask m) {
             kept = m.kept();
@@ -31,6 +32,7 @@ public final class DecisionShape {
         } else {
             return Optional.empty();
         }
+        List<ChannelGroup> groups = denseGroups.get();
         List<String> want = groups.stream().map(ChannelGroup::id).toList();
         if (!kept.keySet().equals(Set.copyOf(want))) {
             return Optional.of("the mask's groups " + kept.keySet() + " are not the architecture's groups " + want);

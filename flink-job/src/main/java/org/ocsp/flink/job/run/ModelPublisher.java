@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.StringJoiner;
+import org.ocsp.flink.job.TrainerOutput;
 import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.modelops.surgery.ChannelProvenance;
 import org.ocsp.modelops.train.TrainingSession;
 import org.ocsp.schemas.avro.event.RunSpec;
-import org.ocsp.flink.job.TrainerOutput;
 
 /**
  * Writes a finished run's model ({@code <dir>/<run>/model.ocsp}, model-ops' ModelFile) and a
@@ -69,22 +71,28 @@ public final class ModelPublisher {
                         + "\"testAccuracy\": %s, \"flops\": %d, \"params\": %d},\n", last.epoch + 1, num(last.trainLoss),
                 num(last.trainAccuracy), last.testAccuracy == null ? "null" : num(last.testAccuracy), s.flops(),
                 s.parameterCount()));
-        j.append("  \"kept\": {");
-        SubnetworkMask kept = s.provenance().asMask();
+        return j.append(keptJson(s.provenance())).append("}\n").toString();
+    }
+
+    /**
+     * The manifest's {@code "kept"} member: each group's original width and kept original channel
+     * indices, in group order (the audit's test fixtures write their manifests with it too).
+     */
+    public static String keptJson(ChannelProvenance provenance) {
+        StringBuilder j = new StringBuilder("  \"kept\": {");
+        SubnetworkMask kept = provenance.asMask();
         boolean first = true;
         for (String g : kept.groupIds()) {
             j.append(first ? "\n" : ",\n");
             first = false;
-            int[] idx = kept.kept(g);
-            StringBuilder list = new StringBuilder();
-            for (int i = 0; i < idx.length; i++) {
-                list.append(i == 0 ? "" : ", ").append(idx[i]);
+            StringJoiner list = new StringJoiner(", ");
+            for (int c : kept.kept(g)) {
+                list.add(Integer.toString(c));
             }
-            j.append("    ").append(quote(g)).append(": {\"originalWidth\": ").append(s.provenance().originalWidth(g))
+            j.append("    ").append(quote(g)).append(": {\"originalWidth\": ").append(provenance.originalWidth(g))
                     .append(", \"kept\": [").append(list).append("]}");
         }
-        j.append("\n  }\n}\n");
-        return j.toString();
+        return j.append("\n  }\n").toString();
     }
 
     private static void field(StringBuilder j, String name, String value) {

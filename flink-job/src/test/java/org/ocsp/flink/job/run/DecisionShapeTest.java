@@ -27,14 +27,14 @@ class DecisionShapeTest {
     private Optional<String> problemWith(String group, int[] kept) {
         Map<String, int[]> m = whole();
         m.put(group, kept);
-        return DecisionShape.problem(new Decision.Mask(3, m), groups);
+        return DecisionShape.problem(new Decision.Mask(3, m), () -> groups);
     }
 
     @Test
     void aMaskOfEveryGroupWithAscendingIndicesFits() {
-        assertEquals(Optional.empty(), DecisionShape.problem(new Decision.Mask(3, whole()), groups));
-        assertEquals(Optional.empty(), DecisionShape.problem(new Decision.Prune(3, whole()), groups));
-        assertEquals(Optional.empty(), DecisionShape.problem(new Decision.Penalty(3, 0.1), groups));
+        assertEquals(Optional.empty(), DecisionShape.problem(new Decision.Mask(3, whole()), () -> groups));
+        assertEquals(Optional.empty(), DecisionShape.problem(new Decision.Prune(3, whole()), () -> groups));
+        assertEquals(Optional.empty(), DecisionShape.problem(new Decision.Penalty(3, 0.1), () -> groups));
     }
 
     @Test
@@ -57,7 +57,7 @@ class DecisionShapeTest {
         Map<String, int[]> m = whole();
         m.remove(groups.get(1).id());
         m.put("features.99", new int[] {0});
-        Optional<String> p = DecisionShape.problem(new Decision.Prune(4, m), groups);
+        Optional<String> p = DecisionShape.problem(new Decision.Prune(4, m), () -> groups);
         assertEquals(true, p.orElseThrow().startsWith("the mask's groups "), p.toString());
     }
 }
