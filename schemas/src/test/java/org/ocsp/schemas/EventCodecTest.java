@@ -96,7 +96,7 @@ class EventCodecTest {
         assertThrows(UnreadableRecordException.class, () -> CODEC.decode(bytes, PruningEvent.class));
 
     assertEquals(Reason.UNEXPECTED_TYPE, e.reason());
-    assertEquals("Expected a PruningEvent but the bytes hold PenaltyChanged v1", e.getMessage());
+    assertEquals("Expected a PruningEvent but the bytes hold PenaltyChanged v2", e.getMessage());
     assertEquals(SchemaVersion.fingerprintOf(PenaltyChanged.getClassSchema()), e.fingerprint().getAsLong());
   }
 
@@ -191,7 +191,7 @@ class EventCodecTest {
     UnreadableRecordException e = assertThrows(UnreadableRecordException.class, () -> CODEC.decode(truncated));
 
     assertEquals(Reason.MALFORMED_BODY, e.reason());
-    assertTrue(e.getMessage().startsWith("Cannot decode the " + (truncated.length - 10) + "-byte body of PruningEvent v1: "),
+    assertTrue(e.getMessage().startsWith("Cannot decode the " + (truncated.length - 10) + "-byte body of PruningEvent v2: "),
         e.getMessage());
   }
 

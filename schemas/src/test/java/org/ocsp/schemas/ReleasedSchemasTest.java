@@ -145,7 +145,7 @@ class ReleasedSchemasTest {
 
     assertEquals(RELEASED.all(), fromSources.all());
     assertNotNull(fromSources.latest(RecordType.EPOCH_COMPLETED).orElseThrow());
-    assertEquals(2, fromSources.latest(RecordType.EPOCH_COMPLETED).orElseThrow().version());
+    assertEquals(3, fromSources.latest(RecordType.EPOCH_COMPLETED).orElseThrow().version());
   }
 
   private static Schema withExtraField(Schema schema, String fieldJson) {

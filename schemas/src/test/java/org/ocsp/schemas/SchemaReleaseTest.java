@@ -42,13 +42,13 @@ class SchemaReleaseTest {
   @Test
   void changedSchemaIsReleasedAsTheNextVersion(@TempDir Path released) throws IOException {
     copy(RELEASED_SOURCES, released);
-    Files.delete(released.resolve("EpochCompleted/v2.avsc"));
+    Files.delete(released.resolve("EpochCompleted/v3.avsc"));
 
     List<Path> written = new SchemaRelease(AVRO_SOURCES, released).release();
 
-    assertEquals(List.of(released.resolve("EpochCompleted/v2.avsc")), written);
-    assertEquals(Files.readString(RELEASED_SOURCES.resolve("EpochCompleted/v2.avsc")),
-        Files.readString(released.resolve("EpochCompleted/v2.avsc")));
+    assertEquals(List.of(released.resolve("EpochCompleted/v3.avsc")), written);
+    assertEquals(Files.readString(RELEASED_SOURCES.resolve("EpochCompleted/v3.avsc")),
+        Files.readString(released.resolve("EpochCompleted/v3.avsc")));
   }
 
   @Test
@@ -58,14 +58,15 @@ class SchemaReleaseTest {
     // Pretend v1 had a string lambdaNew: the current double field cannot read it.
     Files.writeString(v1, Files.readString(v1).replaceFirst(
         "(\"name\" : \"lambdaNew\",\\s*\"type\" : )\"double\"", "$1\"string\""));
-    Files.delete(released.resolve("EpochCompleted/v2.avsc"));
+    Files.delete(released.resolve("EpochCompleted/v3.avsc"));
+    Files.delete(released.resolve("PenaltyChanged/v2.avsc"));
 
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> new SchemaRelease(AVRO_SOURCES, released).release());
 
     assertTrue(e.getMessage().startsWith("Nothing released:\n  PenaltyChanged v1 cannot be read by schema PenaltyChanged"),
         e.getMessage());
-    assertTrue(Files.notExists(released.resolve("EpochCompleted/v2.avsc")));
+    assertTrue(Files.notExists(released.resolve("EpochCompleted/v3.avsc")));
     assertTrue(Files.notExists(released.resolve("PenaltyChanged/v2.avsc")));
   }
 

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.chain.VerifyingKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,19 +21,22 @@ import picocli.CommandLine.Spec;
  * <pre>
  * ocsp audit export   --run run-50 --out run-50.events.avro --bootstrap-servers localhost:9092
  * ocsp audit timeline --run run-50 --from run-50.events.avro
- * ocsp audit verify   --run run-50 --from run-50.events.avro      # exit 1 on any mismatch
+ * ocsp audit verify   --run run-50 --from run-50.events.avro --public-key signing-public.pem
+ * ocsp audit keygen   --private-key signing-private.pem --public-key signing-public.pem
  * ocsp audit replay   --run run-50 --bootstrap-servers localhost:9092 [--model FILE] [--manifest FILE]
  * </pre>
- * Exit codes: 0 verified, 1 mismatches found, 2 the log or the model could not be read.
+ * Exit codes: 0 verified, 1 mismatches found, 2 the log or the model could not be read, 3 the log
+ * is consistent but incomplete (a run still going, or a log cut short).
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "List, export, re-check and replay a run's pruning decisions from the event log.",
         subcommands = {AuditCommand.Export.class, AuditCommand.Timeline.class, AuditCommand.Verify.class,
-            AuditCommand.Replay.class})
+            AuditCommand.Replay.class, AuditCommand.Keygen.class})
 public final class AuditCommand implements Callable<Integer> {
     public static final int OK = 0;
     public static final int MISMATCH = 1;
     public static final int UNREADABLE = 2;
+    public static final int INCOMPLETE = 3;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,11 +98,42 @@ public final class AuditCommand implements Callable<Integer> {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Recompute every decision from the logged inputs with model-ops; exit 1 on any mismatch.")
     static final class Verify extends RunCommand {
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "The job's Ed25519 public key (PEM): every event the job wrote must be signed by it.")
+        Path publicKey;
+
         @Override
-        int run(RunLog log, PrintWriter out) {
-            VerificationResult r = new DecisionVerifier().verify(log);
+        int run(RunLog log, PrintWriter out) throws IOException {
+            Optional<VerifyingKey> key = publicKey == null ? Optional.empty() : Optional.of(VerifyingKey.read(publicKey));
+            VerificationResult r = new DecisionVerifier(key).verify(log);
             out.print(r.describe());
-            return r.ok() ? OK : MISMATCH;
+            return !r.mismatches().isEmpty() ? MISMATCH : r.complete() ? OK : INCOMPLETE;
+        }
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = "Create the job's Ed25519 signing key pair (PEM files; the private one readable by its owner only).")
+    static final class Keygen implements Callable<Integer> {
+        @Option(names = "--private-key", required = true, paramLabel = "FILE", description = "Private key to write (PKCS#8 PEM).")
+        Path privateKey;
+
+        @Option(names = "--public-key", required = true, paramLabel = "FILE", description = "Public key to write (X.509 PEM).")
+        Path publicKey;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try {
+                VerifyingKey k = SigningKey.generate(privateKey, publicKey);
+                spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s (keep secret) and %s; key id %s%n", privateKey,
+                        publicKey, k.keyId());
+                return OK;
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("audit keygen: " + e.getMessage());
+                return UNREADABLE;
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package org.ocsp.flink.audit;
 
 import java.util.List;
+import java.util.Optional;
+import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -16,7 +18,12 @@ import org.ocsp.schemas.avro.event.RunStarted;
  *       lambda schedule, t* ({@link StabilityReplay}, a fresh {@code StabilityTracker} with the
  *       logged masks and the spec's thresholds);</li>
  *   <li>costs: FLOPs, parameters and channel counts of the dense and the final network
- *       ({@link CostCheck}).</li>
+ *       ({@link CostCheck});</li>
+ *   <li>selection: every mask selected again from the scores logged with it ({@link SelectionCheck});</li>
+ *   <li>chain and signatures: each event names its predecessor's hash, and with the job's public key
+ *       every job event's signature verifies ({@link ChainCheck});</li>
+ *   <li>completeness: every planned epoch and the published model are in the log
+ *       ({@link CompletenessCheck}; missing parts make it INCOMPLETE rather than a mismatch).</li>
  * </ol>
  *
  * <pre>{@code
@@ -25,17 +32,31 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * System.exit(r.ok() ? 0 : 1);
  * }</pre>
  *
- * <p>What it cannot check: the masks themselves (the channel scores are only logged as a digest),
- * losses and accuracies (they need the data and the weights).
+ * <p>What it cannot check: the channel scores themselves, losses and accuracies (they need the
+ * data and the weights). Without the public key it trusts whoever could write the copy it reads.
  */
 public final class DecisionVerifier {
+
+    private final Optional<VerifyingKey> publicKey;
+
+    /** Checks the chain but not the signatures (they are reported as not checked). */
+    public DecisionVerifier() {
+        this(Optional.empty());
+    }
+
+    /** @param publicKey the job's public key: every event the job wrote must carry a signature that verifies with it */
+    public DecisionVerifier(Optional<VerifyingKey> publicKey) {
+        this.publicKey = publicKey;
+    }
 
     public VerificationResult verify(RunLog log) {
         Checks checks = new Checks();
         LogStructureCheck.run(log, checks);
+        String signatures = ChainCheck.run(log, publicKey, checks);
+        List<String> incomplete = CompletenessCheck.run(log);
         if (log.findRunStarted().isEmpty()) {
             checks.add(Mismatch.ofRun("RunStarted", "missing: without the run's spec no decision can be recomputed"));
-            return result(log, checks);
+            return result(log, checks, incomplete, signatures);
         }
         RunStarted started = log.runStarted();
         String hash = RunSpecView.configHash(started.getSpec());
@@ -53,18 +74,19 @@ public final class DecisionVerifier {
             view = RunSpecView.of(started.getSpec());
         } catch (RuntimeException e) {
             checks.add(Mismatch.ofRun("RunStarted.spec", "cannot build the network: " + e.getMessage()));
-            return result(log, checks);
+            return result(log, checks, incomplete, signatures);
         }
         List<EpochDecision> decisions = StabilityReplay.run(log, view, checks);
         checks.note(decisions.size() + " epoch decisions recomputed with " + view.stabilityConfig());
         CostCheck.run(log, view, checks);
-        checks.note("not checkable from the log: the selection of each mask from the channel scores (logged as a digest only),"
-                + " losses and accuracies");
-        return result(log, checks);
+        SelectionCheck.run(log, view, checks);
+        checks.note("not checkable from the log: the channel scores themselves and the losses and accuracies (they "
+                + "need the data and the weights)");
+        return result(log, checks, incomplete, signatures);
     }
 
-    private static VerificationResult result(RunLog log, Checks checks) {
+    private static VerificationResult result(RunLog log, Checks checks, List<String> incomplete, String signatures) {
         return new VerificationResult(log.runId(), log.inLogOrder().size(), checks.count(), checks.mismatches(),
-                checks.notes());
+                incomplete, signatures, checks.notes());
     }
 }

@@ -19,6 +19,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.ocsp.flink.chain.EventSignature;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
 
@@ -34,13 +35,16 @@ import org.ocsp.schemas.UnreadableRecordException;
  * ({@code org.ocsp.flink.audit.ArchivedEvent}): the event's exact single-object bytes as they were on
  * the topic ({@code event}: marker C3 01, CRC-64-AVRO fingerprint of the writer schema, Avro
  * body), plus its run id, sequence number, record type and, when it was read from Kafka, topic,
- * partition and offset. Keeping the original bytes keeps the schema fingerprint and any old schema
+ * partition and offset, its Kafka key, and the job's signature of it with the signing key's id
+ * (format v2; v1 files, without the last three, are still read). Keeping the original bytes keeps the schema fingerprint and any old schema
  * version, so the file stays readable with {@link EventCodec} for as long as the log itself. The
  * file metadata holds {@code ocsp.format} ({@value #FORMAT}), {@code ocsp.runId} and
  * {@code ocsp.exportedAt} (ISO-8601). Blocks are deflate-compressed.
  */
 public final class EventArchive implements EventSource {
-    public static final String FORMAT = "ocsp-event-archive-v1";
+    public static final String FORMAT = "ocsp-event-archive-v2";
+    /** The first format: no signatures and keys; still read. */
+    static final String FORMAT_V1 = "ocsp-event-archive-v1";
     public static final Schema SCHEMA = SchemaBuilder.record("ArchivedEvent").namespace("org.ocsp.flink.audit")
             .doc("One event of a run's log, exported from the events topic.")
             .fields()
@@ -51,6 +55,10 @@ public final class EventArchive implements EventSource {
             .name("partition").doc("Kafka partition; null if not read from Kafka.").type().optional().intType()
             .name("offset").doc("Kafka offset; null if not read from Kafka.").type().optional().longType()
             .name("event").doc("The event's single-object encoded bytes, unchanged.").type().bytesType().noDefault()
+            .name("key").doc("Kafka key of the record (UTF-8); null if not read from Kafka.").type().optional().stringType()
+            .name("signature").doc("The job's Ed25519 signature of `event`, from the record's ocsp.signature header; "
+                    + "null if unsigned.").type().optional().bytesType()
+            .name("signingKeyId").doc("Id of the key that made `signature`.").type().optional().stringType()
             .endRecord();
 
     private final Path file;
@@ -109,6 +117,9 @@ public final class EventArchive implements EventSource {
                 r.put("partition", e.position().map(LoggedEvent.LogPosition::partition).orElse(null));
                 r.put("offset", e.position().map(LoggedEvent.LogPosition::offset).orElse(null));
                 r.put("event", ByteBuffer.wrap(e.bytes()));
+                r.put("key", e.key().orElse(null));
+                r.put("signature", e.signature().map(x -> ByteBuffer.wrap(x.signature())).orElse(null));
+                r.put("signingKeyId", e.signature().map(EventSignature::keyId).orElse(null));
                 writer.append(r);
             }
         }
@@ -156,7 +167,15 @@ public final class EventArchive implements EventSource {
                 Optional<LoggedEvent.LogPosition> position = r.get("topic") == null ? Optional.empty()
                         : Optional.of(new LoggedEvent.LogPosition(r.get("topic").toString(), (Integer) r.get("partition"),
                         (Long) r.get("offset")));
-                events.add(LoggedEvent.of(record, bytes, position));
+                Optional<EventSignature> signature = Optional.empty();
+                if (r.get("signature") != null && r.get("signingKeyId") != null) {
+                    ByteBuffer sig = (ByteBuffer) r.get("signature");
+                    byte[] s = new byte[sig.remaining()];
+                    sig.get(s);
+                    signature = Optional.of(new EventSignature(r.get("signingKeyId").toString(), s));
+                }
+                events.add(LoggedEvent.of(record, bytes, position, signature,
+                        Optional.ofNullable(r.get("key")).map(Object::toString)));
                 index++;
             }
         }
@@ -169,7 +188,7 @@ public final class EventArchive implements EventSource {
         }
         DataFileReader<GenericRecord> reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>(SCHEMA));
         String format = reader.getMetaString("ocsp.format");
-        if (!FORMAT.equals(format)) {
+        if (!FORMAT.equals(format) && !FORMAT_V1.equals(format)) {
             reader.close();
             throw new IOException(file + " is not an event archive (ocsp.format " + format + ", expected " + FORMAT + ")");
         }

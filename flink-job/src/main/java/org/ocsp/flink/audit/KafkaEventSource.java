@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +12,7 @@ import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ocsp.flink.chain.EventSignature;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -55,7 +55,6 @@ public final class KafkaEventSource implements EventSource {
 
     @Override
     public RunLog load(String runId) throws IOException {
-        byte[] key = runId.getBytes(StandardCharsets.UTF_8);
         List<LoggedEvent> events = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
@@ -72,9 +71,7 @@ public final class KafkaEventSource implements EventSource {
                     throw new IOException("Timed out after " + timeout + " reading " + topic + " up to " + end);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && !Arrays.equals(r.key(), key)) {
-                        continue;
-                    }
+                    // By header, not by key: an event written under another key is reported, not hidden.
                     decode(r).filter(e -> e.runId().equals(runId)).ifPresent(events::add);
                 }
             }
@@ -95,7 +92,9 @@ public final class KafkaEventSource implements EventSource {
                 return Optional.empty();
             }
             return Optional.of(LoggedEvent.of(record, r.value(),
-                    Optional.of(new LoggedEvent.LogPosition(r.topic(), r.partition(), r.offset()))));
+                    Optional.of(new LoggedEvent.LogPosition(r.topic(), r.partition(), r.offset())),
+                    EventSignature.from(r.headers()),
+                    Optional.ofNullable(r.key()).map(k -> new String(k, StandardCharsets.UTF_8))));
         } catch (UnreadableRecordException e) {
             skippedUnreadable++;
             return Optional.empty();

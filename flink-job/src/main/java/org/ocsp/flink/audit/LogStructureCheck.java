@@ -13,7 +13,8 @@ import org.ocsp.schemas.RecordType;
  * <ul>
  *   <li>sequence numbers in log order: RunStarted first with 0, then +1 per event, no gaps, no repeats
  *       (a repeated sequence or event id is a duplicated event);</li>
- *   <li>every event carries the run's id;</li>
+ *   <li>every event carries the run's id, and was written under it as its Kafka key (the trainer and
+ *       the audit read the same records: one keyed otherwise is reported here and dead-lettered there);</li>
  *   <li>epochs: EpochCompleted for 0, 1, 2, ... in order; the decision events for epoch t
  *       (MaskSnapshot, RegularizationStarted, PenaltyChanged, PruningEvent) come after
  *       EpochCompleted(t - 2) and before EpochCompleted(t) (the trainer must have them before it
@@ -45,6 +46,9 @@ final class LogStructureCheck {
         for (LoggedEvent e : events) {
             checks.check(e.runId().equals(log.runId()), () -> Mismatch.of(e, "header.runId",
                     e.describe() + " belongs to run '" + e.runId() + "', found in the log of run '" + log.runId() + "'"));
+            e.key().ifPresent(k -> checks.check(k.equals(e.runId()), () -> Mismatch.of(e, "key", e.describe()
+                    + " was written under the Kafka key '" + k + "', not its run id: the trainer dead-letters such an "
+                    + "event instead of applying it, and it was not written by the job")));
             if (e.type() == RecordType.RUN_STARTED) {
                 checks.check(e.sequence() == 0, () -> Mismatch.of(e, "header.sequence",
                         "RunStarted must have sequence 0, logged " + e.sequence()));

@@ -3,6 +3,7 @@ package org.ocsp.flink.audit;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.ocsp.flink.chain.EventSignature;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.EventHeader;
 
@@ -20,9 +21,12 @@ import org.ocsp.schemas.avro.event.EventHeader;
  * @param header the event's header
  * @param bytes the single-object encoded bytes (a copy is kept; never modified)
  * @param position the Kafka position the event was read from, if known
+ * @param signature the job's signature of {@code bytes}, if the event was signed
+ * @param key the record's Kafka key as read (UTF-8), if known; the run id unless someone wrote the
+ *     event under another key
  */
 public record LoggedEvent(RecordType type, SpecificRecord record, EventHeader header, byte[] bytes,
-                          Optional<LogPosition> position) {
+                          Optional<LogPosition> position, Optional<EventSignature> signature, Optional<String> key) {
 
     /** Where an event was read from. */
     public record LogPosition(String topic, int partition, long offset) {
@@ -42,17 +46,30 @@ public record LoggedEvent(RecordType type, SpecificRecord record, EventHeader he
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(position, "position");
+        Objects.requireNonNull(signature, "signature");
+        Objects.requireNonNull(key, "key");
         if (!type.isEvent()) {
             throw new IllegalArgumentException("Not an event of the run log: " + type.recordName());
         }
     }
 
-    /** Wraps a decoded event; its bytes are taken from the codec's encoding. */
+    /** Wraps a decoded event read without signature or key. */
     public static LoggedEvent of(SpecificRecord record, byte[] bytes, Optional<LogPosition> position) {
+        return of(record, bytes, position, Optional.empty(), Optional.empty());
+    }
+
+    /** Wraps a decoded event with what was read next to it. */
+    public static LoggedEvent of(SpecificRecord record, byte[] bytes, Optional<LogPosition> position,
+                                 Optional<EventSignature> signature, Optional<String> key) {
         RecordType type = RecordType.of(record);
         EventHeader header = RecordType.headerOf(record).orElseThrow(
                 () -> new IllegalArgumentException("Not an event of the run log: " + type.recordName()));
-        return new LoggedEvent(type, record, header, bytes, position);
+        return new LoggedEvent(type, record, header, bytes, position, signature, key);
+    }
+
+    /** The same event carrying another signature (an archive keeps what the topic had). */
+    public LoggedEvent withSignature(Optional<EventSignature> s) {
+        return new LoggedEvent(type, record, header, bytes, position, s, key);
     }
 
     public long sequence() {

@@ -130,7 +130,7 @@ public final class ModelCheck {
     }
 
     private static VerificationResult result(RunLog log, Checks checks) {
-        return new VerificationResult(log.runId(), log.inLogOrder().size(), checks.count(), checks.mismatches(),
+        return new VerificationResult(log.runId(), log.inLogOrder().size(), checks.count(), checks.mismatches(), List.of(), "",
                 checks.notes());
     }
 

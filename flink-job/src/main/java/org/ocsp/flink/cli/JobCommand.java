@@ -52,6 +52,10 @@ public final class JobCommand implements Callable<Integer> {
                 .optTransactionalIdPrefix(JobOptions.value(spec, JobSettingDef.TRANSACTIONAL_ID_PREFIX))
                 .optWaitingBatchMemory(JobOptions.value(spec, JobSettingDef.WAITING_BATCH_MEMORY_MB) << 20)
                 .optRunMemory(JobOptions.value(spec, JobSettingDef.RUN_MEMORY_MB) << 20);
+        String signingKey = JobOptions.value(spec, JobSettingDef.SIGNING_KEY_FILE);
+        if (signingKey != null) {
+            b.optSigningKeyFile(signingKey);
+        }
         if (checkpointDir != null) {
             b.optCheckpointDir(checkpointDir);
         }

@@ -44,8 +44,14 @@ public final class JobSettingDef {
             .setDoc("Memory one run may need to train, estimated from its spec before anything is allocated (parameters, "
                     + "gradients, momentum, one batch's activations); a RunStarted that needs more is refused").build();
 
+    public static final Setting<String> SIGNING_KEY_FILE = Setting.ofString("signing-key-file")
+            .optValidator(f -> f.isBlank() ? Optional.of("must name a file") : Optional.empty())
+            .setDoc("Ed25519 private key (PKCS#8 PEM, e.g. a mounted Kubernetes Secret) the job signs every event it "
+                    + "writes with; read on the task managers, never logged. Unset: events are hash-chained but unsigned")
+            .build();
+
     public static final List<Setting<?>> ALL = List.of(CHECKPOINT_INTERVAL_MS, MODEL_DIR, PARALLELISM, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB);
+            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, SIGNING_KEY_FILE);
 
     private JobSettingDef() {
     }

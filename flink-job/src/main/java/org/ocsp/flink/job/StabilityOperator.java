@@ -1,6 +1,8 @@
 package org.ocsp.flink.job;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,7 +16,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.ocsp.flink.chain.EventChain;
+import org.ocsp.flink.chain.EventLinker;
+import org.ocsp.flink.chain.SigningKey;
 import org.ocsp.flink.job.metrics.RunMetrics;
+import org.ocsp.flink.run.SelectionRecords;
 import org.ocsp.flink.job.run.ScoresCodec;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.cost.CostModel;
@@ -55,15 +61,21 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * RegularizationStarted, PenaltyChanged, PruningEvent, and MaskSnapshot LAST: the trainer takes
  * the MaskSnapshot of epoch t as "the decision for t is complete" (all of it is in one
  * transaction, so a read_committed reader sees all or nothing). The tracker's state is kept as
- * versioned bytes ({@link StabilityStateSerializer}).
+ * versioned bytes ({@link StabilityStateSerializer}). Every event carries the hash of the run's
+ * previous one (the chain head is keyed state, so a restore continues the chain the committed log
+ * holds) and, with a signing key, an Ed25519 signature of its bytes.
  */
 public final class StabilityOperator extends KeyedProcessFunction<String, TrainerOutput, OutRecord> {
     private static final long serialVersionUID = 1L;
     public static final String UID = "stability";
     public static final String PRODUCER = "stability";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StabilityOperator.class);
 
     private final String eventsTopic;
+    private final String signingKeyFile;
     private transient ValueState<byte[]> runStarted;
+    private transient ValueState<String> chainHead;
+    private transient EventLinker linker;
     private transient ValueState<byte[]> tracker;
     private transient ValueState<Long> nextSequence;
     private transient EventCodec codec;
@@ -87,16 +99,31 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         }
     }
 
-    public StabilityOperator(String eventsTopic) {
+    /**
+     * @param signingKeyFile the job's Ed25519 private key (PEM), read on the task manager; empty:
+     *     the events are chained but not signed
+     */
+    public StabilityOperator(String eventsTopic, Optional<String> signingKeyFile) {
         this.eventsTopic = eventsTopic;
+        this.signingKeyFile = signingKeyFile.orElse(null);
     }
 
     @Override
-    public void open(OpenContext ctx) {
+    public void open(OpenContext ctx) throws IOException {
         runStarted = getRuntimeContext().getState(new ValueStateDescriptor<>("run-started", Trainer.BYTES));
         tracker = getRuntimeContext().getState(new ValueStateDescriptor<>("tracker", Trainer.BYTES));
         nextSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("next-sequence", Types.LONG));
+        chainHead = getRuntimeContext().getState(new ValueStateDescriptor<>("chain-head", Types.STRING));
         codec = EventCodec.create();
+        Optional<SigningKey> key = Optional.empty();
+        if (signingKeyFile != null) {
+            // A missing or unreadable key is the deployment's fault, not a run's: the job does not start.
+            key = Optional.of(SigningKey.read(Path.of(signingKeyFile)));
+            LOG.info("signing the run log with Ed25519 key {} from {}", key.get().keyId(), signingKeyFile);
+        } else {
+            LOG.warn("no {} configured: the run log is hash-chained but not signed", JobSettingDef.SIGNING_KEY_FILE);
+        }
+        linker = new EventLinker(codec, key);
         models = new HashMap<>();
         metrics = new HashMap<>();
     }
@@ -106,6 +133,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         if (o.kind == TrainerOutput.Kind.START) {
             runStarted.update(o.runStarted);
             nextSequence.update(1L);
+            chainHead.update(EventChain.hash(o.runStarted));
             RunModel m = model(o.runId);
             tracker.update(StabilityStateSerializer.toBytes(StabilityTracker.start(m.config, ChannelGroups.widths(m.groups)).snapshot()));
             decide(m, 0, o, out);
@@ -134,14 +162,12 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         double lambdaBefore = tr.lastDecision().flatMap(d -> d.lambda().isPresent()
                 ? Optional.of(d.lambda().getAsDouble()) : Optional.<Double>empty()).orElse(0.0);
         EpochDecider decider = new EpochDecider(m.graph, m.groups, RunSpecs.selection(m.spec), tr);
-        GroupScores[] used = new GroupScores[1];
         EpochDecision d = decider.decide(t, () -> {
             if (o.scores == null) {
                 throw new IllegalStateException("Epoch " + t + " of run " + o.runId + " needs saliency scores, the "
                         + "trainer sent none");
             }
-            used[0] = ScoresCodec.fromBytes(o.scores);
-            return used[0];
+            return ScoresCodec.fromBytes(o.scores);
         });
         tracker.update(StabilityStateSerializer.toBytes(tr.snapshot()));
         RunMetrics rm = metrics.computeIfAbsent(o.runId, id -> RunMetrics.stability(getRuntimeContext().getMetricGroup(), id));
@@ -174,10 +200,14 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         }
         List<GroupJaccard> jaccard = new ArrayList<>();
         d.groupJaccard().forEach((g, j) -> jaccard.add(GroupJaccard.newBuilder().setGroupId(g).setJaccard(j).build()));
+        Optional<GroupScores> scores = decider.lastScores();
         emit(out, m, MaskSnapshot.newBuilder().setHeader(header(m, t, o)).setGroups(groupMasks(m, mask))
                 .setComparedWithEpoch(jaccard.isEmpty() ? null : t - m.config.lag()).setGroupJaccard(jaccard)
                 .setSimilarity(d.similarity().orElse(0)).setStabilityScore(stability)
-                .setSaliencyDigest("sha256/16:" + (used[0] == null ? "" : used[0].digest())).build());
+                .setSaliencyDigest(SelectionRecords.DIGEST_PREFIX + scores.map(GroupScores::digest).orElse(""))
+                .setSelection(scores.isEmpty() ? null : SelectionRecords.inputs(m.groups, scores.get(),
+                        decider.lastSelection().orElseThrow()))
+                .build());
     }
 
     private PruningEvent pruningEvent(RunModel m, int t, TrainerOutput o, EpochDecision d, SubnetworkMask mask,
@@ -225,9 +255,13 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         return h;
     }
 
-    private void emit(Collector<OutRecord> out, RunModel m, SpecificRecord event) {
-        String runId = ((EventHeader) event.get(0)).getRunId();
-        out.collect(new OutRecord(eventsTopic, runId.getBytes(StandardCharsets.UTF_8), codec.encode(event)));
+    /** Links the event to the run's chain (a run restored from before the chain has none), signs it and sends it. */
+    private void emit(Collector<OutRecord> out, RunModel m, SpecificRecord event) throws IOException {
+        EventLinker.Linked l = linker.link(event, chainHead.value());
+        chainHead.update(l.hash());
+        OutRecord r = new OutRecord(eventsTopic, ((EventHeader) event.get(0)).getRunId().getBytes(StandardCharsets.UTF_8),
+                l.bytes());
+        out.collect(l.signature().map(r::signed).orElse(r));
     }
 
     private RunModel model(String runId) throws Exception {

@@ -62,6 +62,7 @@ public final class TrainerJob {
     private final int parallelism;
     private final long waitingBatchBytes;
     private final long runMemoryBytes;
+    private final Optional<String> signingKeyFile;
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -75,6 +76,7 @@ public final class TrainerJob {
         this.parallelism = b.parallelism;
         this.waitingBatchBytes = b.waitingBatchBytes;
         this.runMemoryBytes = b.runMemoryBytes;
+        this.signingKeyFile = b.signingKeyFile;
     }
 
     public static Builder builder() {
@@ -143,7 +145,7 @@ public final class TrainerJob {
                 .uid(Trainer.UID);
 
         SingleOutputStreamOperator<OutRecord> events = trained.keyBy(o -> o.runId, Types.STRING)
-                .process(new StabilityOperator(topics.events().name())).uid(StabilityOperator.UID).name("stability");
+                .process(new StabilityOperator(topics.events().name(), signingKeyFile)).uid(StabilityOperator.UID).name("stability");
 
         events.union(batches.getSideOutput(DeadLetters.TAG), control.getSideOutput(DeadLetters.TAG),
                         perRun.getSideOutput(DeadLetters.TAG), trained.getSideOutput(DeadLetters.TAG))
@@ -171,6 +173,7 @@ public final class TrainerJob {
         private int parallelism = JobSettingDef.PARALLELISM.defaultValue().orElseThrow();
         private long waitingBatchBytes = JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20;
         private long runMemoryBytes = JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20;
+        private Optional<String> signingKeyFile = Optional.empty();
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -237,6 +240,12 @@ public final class TrainerJob {
             return this;
         }
 
+        /** {@link JobSettingDef#SIGNING_KEY_FILE}: a path on the task managers. */
+        public Builder optSigningKeyFile(String file) {
+            this.signingKeyFile = Optional.of(file);
+            return this;
+        }
+
         private static <T> void check(List<String> problems, Setting<T> s, T value) {
             if (value == null) {
                 problems.add("Missing configuration " + s);
@@ -261,6 +270,7 @@ public final class TrainerJob {
             check(p, JobSettingDef.MODEL_DIR, modelDir);
             check(p, JobSettingDef.GROUP_ID, groupId);
             check(p, JobSettingDef.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+            signingKeyFile.ifPresent(f -> check(p, JobSettingDef.SIGNING_KEY_FILE, f));
             if (!p.isEmpty()) {
                 throw new IllegalArgumentException("Cannot build TrainerJob:\n  " + String.join("\n  ", p));
             }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ocsp.modelops.data.Augmentation;
 import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.DatasetSplits;
@@ -17,7 +18,11 @@ import org.ocsp.modelops.data.FashionMnist;
 import org.ocsp.modelops.data.ImageDataset;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.modelops.saliency.SaliencyKind;
-import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.chain.VerifyingKey;
+import org.ocsp.flink.run.SelectionRecords;
+import org.ocsp.modelops.saliency.GroupScores;
+import org.ocsp.modelops.selection.Selection;
 import org.ocsp.modelops.train.EpochListener;
 import org.ocsp.modelops.train.EpochReport;
 import org.ocsp.modelops.train.LearningRateSchedule;
@@ -31,6 +36,7 @@ import org.ocsp.schemas.avro.event.LrScheduleSpec;
 import org.ocsp.schemas.avro.event.OptimizerSpec;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.SelectionInputs;
 import org.ocsp.schemas.avro.event.SelectionSpec;
 import org.ocsp.schemas.avro.event.StabilitySpec;
 
@@ -94,13 +100,11 @@ public final class AuditFixture {
                     LearningRateSchedule.cosine(spec.getOptimizer().getLearningRate(), 0, (long) EPOCHS * perEpoch),
                     SaliencyKind.L2);
             PruningLoop loop = new PruningLoop(view.graph(), settings, view.stabilityConfig(), view.selection(), true);
-            Map<Integer, String> digests = new HashMap<>();
+            Map<Integer, SelectionInputs> selections = new HashMap<>();
             List<EpochReport> reports = loop.run(seq, EPOCHS, new EpochListener() {
                 @Override
-                public void onDecision(EpochDecision d) {
-                    if (d.mask().isPresent()) {
-                        digests.put(d.epoch(), "sha256/16:" + loop.session().saliency().digest()); // as StabilityOperator
-                    }
+                public void onSelection(int epoch, GroupScores scores, Selection selection) {
+                    selections.put(epoch, SelectionRecords.inputs(view.groups(), scores, selection)); // as StabilityOperator
                 }
             });
             Path dir = Path.of("target", "audit-fixture", runId).toAbsolutePath();
@@ -113,8 +117,8 @@ public final class AuditFixture {
                 sha = session.save(model);
                 flops = session.flops();
                 params = session.parameterCount();
-                ReportEvents events = new ReportEvents(runId, spec, view, perEpoch);
-                RunLog log = events.log(reports, digests, model, sha, Files.size(model), flops, params);
+                ReportEvents events = new ReportEvents(runId, spec, view, perEpoch, Optional.of(signingKey()));
+                RunLog log = events.log(reports, selections, model, sha, Files.size(model), flops, params);
                 Path manifest = dir.resolve("manifest.json");
                 Files.writeString(manifest, Manifests.json(runId, spec, events.configHash(), session, reports, sha,
                         Files.size(model), model));
@@ -149,6 +153,26 @@ public final class AuditFixture {
             }
         }
         return ImageDataset.of(d.name() + "-14", d.numClasses(), 1, 14, 14, px, d.labels());
+    }
+
+    private static SigningKey signingKey;
+
+    /** The job's signing key of every fixture run (made once per test JVM). */
+    static synchronized SigningKey signingKey() {
+        if (signingKey == null) {
+            try {
+                Path dir = Files.createTempDirectory("audit-fixture-key");
+                SigningKey.generate(dir.resolve("private.pem"), dir.resolve("public.pem"));
+                signingKey = SigningKey.read(dir.resolve("private.pem"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return signingKey;
+    }
+
+    static VerifyingKey publicKey() {
+        return signingKey().publicKey();
     }
 
     /** Copies of a log's events, for tampering. */

@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.ocsp.flink.chain.EventChain;
+import org.ocsp.flink.chain.EventLinker;
+import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.run.SelectionRecords;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.stability.EpochDecision;
@@ -29,6 +33,7 @@ import org.ocsp.schemas.avro.event.PruningReason;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
+import org.ocsp.schemas.avro.event.SelectionInputs;
 
 /**
  * Test fixture: the events the streaming job would log for an offline {@code PruningLoop} run,
@@ -36,7 +41,8 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * epoch t: the decision events for t (RegularizationStarted, PenaltyChanged, PruningEvent, then
  * MaskSnapshot), then EpochCompleted(t); ModelPublished last. Sequence numbers gap-free from
  * RunStarted = 0; event ids as flink-job's RunSpecs.eventId (name-based UUID of run/sequence/hash).
- * Each event is encoded with {@link EventCodec} and given a simulated Kafka position (offset = index).
+ * Each event is linked into the run's chain and signed as the stability operator does
+ * ({@link EventLinker}) and given a simulated Kafka position (offset = index).
  */
 final class ReportEvents {
     static final String TOPIC = "ocsp.events";
@@ -49,7 +55,10 @@ final class ReportEvents {
     private final EventCodec codec = EventCodec.create();
     private final List<SpecificRecord> records = new ArrayList<>();
 
-    ReportEvents(String runId, RunSpec spec, RunSpecView view, int batchesPerEpoch) {
+    private final EventLinker linker;
+
+    ReportEvents(String runId, RunSpec spec, RunSpecView view, int batchesPerEpoch, Optional<SigningKey> key) {
+        this.linker = new EventLinker(codec, key);
         this.runId = runId;
         this.spec = spec;
         this.view = view;
@@ -61,8 +70,8 @@ final class ReportEvents {
         return configHash;
     }
 
-    RunLog log(List<EpochReport> reports, Map<Integer, String> digests, Path model, String sha, long size, long flops,
-               long params) {
+    RunLog log(List<EpochReport> reports, Map<Integer, SelectionInputs> selections, Path model, String sha, long size,
+               long flops, long params) {
         records.add(RunStarted.newBuilder().setHeader(header(0, 0, "cli-run")).setSpec(spec).build());
         double lambda = 0;
         for (EpochReport r : reports) {
@@ -98,7 +107,10 @@ final class ReportEvents {
                 records.add(MaskSnapshot.newBuilder().setHeader(header(t, start, "stability")).setGroups(groups(d.mask().get()))
                         .setComparedWithEpoch(jaccard.isEmpty() ? null : t - spec.getStability().getLag())
                         .setGroupJaccard(jaccard).setSimilarity(d.similarity().getAsDouble())
-                        .setStabilityScore(d.stability().getAsDouble()).setSaliencyDigest(digests.get(t)).build());
+                        .setStabilityScore(d.stability().getAsDouble())
+                        .setSaliencyDigest(SelectionRecords.DIGEST_PREFIX
+                                + SelectionRecords.scores(selections.get(t)).digest())
+                        .setSelection(selections.get(t)).build());
             }
             // The network trained in epoch t: at t* that is still the dense one (the report's flops are after surgery).
             long epochFlops = r.pruning().map(PruneResult::flopsBefore).orElse(r.flops());
@@ -117,9 +129,18 @@ final class ReportEvents {
                         .setTrainAccuracy(last.trainAccuracy()).setTestAccuracy(last.testAccuracy()).setFlops(flops)
                         .setParams(params).build()).build());
         List<LoggedEvent> events = new ArrayList<>();
+        String head = null;
         for (int i = 0; i < records.size(); i++) {
-            byte[] bytes = codec.encode(records.get(i));
-            events.add(LoggedEvent.of(records.get(i), bytes, Optional.of(new LoggedEvent.LogPosition(TOPIC, 0, i))));
+            Optional<LoggedEvent.LogPosition> at = Optional.of(new LoggedEvent.LogPosition(TOPIC, 0, i));
+            if (i == 0) { // RunStarted: written by the client, unsigned; the chain's root
+                byte[] bytes = codec.encode(records.get(0));
+                head = EventChain.hash(bytes);
+                events.add(LoggedEvent.of(records.get(0), bytes, at, Optional.empty(), Optional.of(runId)));
+                continue;
+            }
+            EventLinker.Linked l = linker.link(records.get(i), head);
+            head = l.hash();
+            events.add(LoggedEvent.of(records.get(i), l.bytes(), at, l.signature(), Optional.of(runId)));
         }
         return RunLog.of(runId, events);
     }

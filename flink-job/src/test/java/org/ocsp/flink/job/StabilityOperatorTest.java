@@ -44,7 +44,7 @@ class StabilityOperatorTest {
             .set(RunConfigDef.SL_START, 0).set(RunConfigDef.HARD_CAP, 2).set(RunConfigDef.LAMBDA_START, 0.1).build(), null);
 
     private static KeyedOneInputStreamOperatorTestHarness<String, TrainerOutput, OutRecord> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events"), o -> o.runId, Types.STRING);
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events", java.util.Optional.empty()), o -> o.runId, Types.STRING);
     }
 
     private static byte[] scores(long seed) {

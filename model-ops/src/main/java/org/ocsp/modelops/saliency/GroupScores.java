@@ -26,6 +26,22 @@ public final class GroupScores {
         return scores.keySet();
     }
 
+    /**
+     * The scores rounded to float32: what a decision is selected from, so the scores logged with
+     * it (as float32, to keep the event small) are exactly the ranking's inputs.
+     */
+    public GroupScores toFloat32() {
+        Map<String, double[]> rounded = new LinkedHashMap<>();
+        scores.forEach((g, v) -> {
+            double[] r = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                r[i] = (float) v[i];
+            }
+            rounded.put(g, r);
+        });
+        return new GroupScores(rounded);
+    }
+
     /** A short stable digest of all scores (for audit events). */
     public String digest() {
         try {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.group.ChannelGroup;
@@ -92,6 +93,7 @@ public final class SubnetworkSelector {
                     + " for configuration targetReduction: must be in [0, 1)");
         }
         List<Candidate> candidates = new ArrayList<>();
+        List<Integer> protectedCounts = new ArrayList<>();
         for (int gi = 0; gi < groups.size(); gi++) {
             ChannelGroup g = groups.get(gi);
             double[] s = scores.of(g.id());
@@ -106,6 +108,7 @@ public final class SubnetworkSelector {
             // Ascending by score, ties by index: the lowest maxPrunable channels are candidates.
             Arrays.sort(order, Comparator.<Integer>comparingDouble(c -> s[c]).thenComparingInt(c -> c));
             int n = limit.maxPrunable(g.width());
+            protectedCounts.add(g.width() - n);
             for (int i = 0; i < n; i++) {
                 candidates.add(new Candidate(gi, order[i], s[order[i]]));
             }
@@ -128,7 +131,7 @@ public final class SubnetworkSelector {
             best = lo - 1;
         }
         Selection chosen = new Selection(mask(candidates, best), denseFlops, flopsOf(candidates, best),
-                Arrays.stream(removed(candidates, best)).sum());
+                Arrays.stream(removed(candidates, best)).sum(), protectedCounts, threshold(candidates, best));
         if (!chosen.meets(targetReduction, tolerance)) {
             LOG.warn("The closest sub-network removes {} of the FLOPs, {} from the target {} (flops-tolerance {}): "
                             + "{} of {} prunable channels are candidates under the per-group limit {}, channel blocks of {}",
@@ -167,6 +170,20 @@ public final class SubnetworkSelector {
             }
         }
         return flops.applyAsDouble(GraphResizer.withWidths(graph, groups, widths));
+    }
+
+    /** The highest score among the channels the first {@code k} candidates remove (whole blocks only). */
+    private OptionalDouble threshold(List<Candidate> c, int k) {
+        int[] left = removed(c, k);
+        OptionalDouble highest = OptionalDouble.empty();
+        for (int i = 0; i < k; i++) {
+            Candidate x = c.get(i);
+            if (left[x.group()] > 0) {
+                left[x.group()]--;
+                highest = OptionalDouble.of(x.score()); // candidates ascend by score
+            }
+        }
+        return highest;
     }
 
     private SubnetworkMask mask(List<Candidate> c, int k) {

@@ -26,6 +26,7 @@ public final class EpochDecider {
     private final double target;
     private final StabilityTracker tracker;
     private Selection lastSelection;
+    private GroupScores lastScores;
 
     public EpochDecider(NetworkGraph denseGraph, java.util.List<ChannelGroup> groups, SelectionSettings selection,
                         StabilityTracker tracker) {
@@ -34,11 +35,20 @@ public final class EpochDecider {
         this.tracker = tracker;
     }
 
+    /** Decides epoch t; the mask is selected from the scores rounded to float32 ({@link GroupScores#toFloat32()}). */
     public EpochDecision decide(int epoch, Supplier<GroupScores> scores) {
+        lastScores = null;
+        lastSelection = null;
         return tracker.step(epoch, () -> {
-            lastSelection = selector.select(scores.get(), target);
+            lastScores = scores.get().toFloat32();
+            lastSelection = selector.select(lastScores, target);
             return lastSelection.mask();
         });
+    }
+
+    /** The scores the latest decision's mask was selected from (float32 values), if one was selected. */
+    public java.util.Optional<GroupScores> lastScores() {
+        return java.util.Optional.ofNullable(lastScores);
     }
 
     /** The selection behind the latest decision's mask, if one was made. */

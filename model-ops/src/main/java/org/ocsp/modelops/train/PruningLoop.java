@@ -51,6 +51,9 @@ public final class PruningLoop {
         List<EpochReport> reports = new ArrayList<>();
         for (int epoch = 0; epoch < epochs; epoch++) {
             EpochDecision d = prune ? decider.decide(epoch, session::saliency) : EpochDecision.dense(epoch);
+            if (prune && decider.lastSelection().isPresent()) {
+                listener.onSelection(epoch, decider.lastScores().orElseThrow(), decider.lastSelection().get());
+            }
             listener.onDecision(d);
             if (d.regularizationActive() && d.mask().isPresent()) {
                 session.setPenalty(d.mask().get(), d.lambda().orElse(0));

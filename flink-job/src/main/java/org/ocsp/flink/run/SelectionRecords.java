@@ -1,0 +1,56 @@
+package org.ocsp.flink.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ocsp.modelops.group.ChannelGroup;
+import org.ocsp.modelops.saliency.GroupScores;
+import org.ocsp.modelops.selection.Selection;
+import org.ocsp.schemas.avro.event.GroupScoreList;
+import org.ocsp.schemas.avro.event.SelectionInputs;
+
+/**
+ * A selection's inputs and outcome as logged in a MaskSnapshot ({@link SelectionInputs}), and back:
+ * the stability operator writes them, the audit selects the mask again from them. Scores are
+ * float32 both ways, which is exact because the selection ranked float32 values
+ * ({@link GroupScores#toFloat32()}).
+ */
+public final class SelectionRecords {
+    /** Prefix of MaskSnapshot.saliencyDigest: the first 16 hex digits of {@link GroupScores#digest()}. */
+    public static final String DIGEST_PREFIX = "sha256/16:";
+
+    private SelectionRecords() {
+    }
+
+    public static SelectionInputs inputs(List<ChannelGroup> groups, GroupScores scores, Selection selection) {
+        List<GroupScoreList> lists = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            String g = groups.get(i).id();
+            double[] v = scores.of(g);
+            List<Float> f = new ArrayList<>(v.length);
+            for (double d : v) {
+                f.add((float) d);
+            }
+            lists.add(GroupScoreList.newBuilder().setGroupId(g).setScores(f)
+                    .setProtectedCount(selection.protectedCounts().get(i)).build());
+        }
+        return SelectionInputs.newBuilder().setGroupScores(lists)
+                .setThreshold(selection.threshold().isPresent() ? selection.threshold().getAsDouble() : null)
+                .setFlops(selection.flops()).setDenseFlops(selection.denseFlops()).build();
+    }
+
+    /** The logged scores, in logged group order. */
+    public static GroupScores scores(SelectionInputs inputs) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (GroupScoreList g : inputs.getGroupScores()) {
+            List<Float> f = g.getScores();
+            double[] v = new double[f.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = f.get(i);
+            }
+            m.put(String.valueOf(g.getGroupId()), v);
+        }
+        return new GroupScores(m);
+    }
+}
