@@ -1,7 +1,9 @@
 package org.ocsp.flink;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunSpecs;
@@ -83,12 +87,36 @@ final class Fixtures {
         return job(topics, dir, null);
     }
 
+    private static Path signingKeyDir;
+
+    /** The Ed25519 key pair every job of the tests signs with (made once per test JVM). */
+    static synchronized Path signingKeyDir() {
+        if (signingKeyDir == null) {
+            try {
+                Path d = Files.createTempDirectory("ocsp-signing");
+                SigningKey.generate(d.resolve("private.pem"), d.resolve("public.pem"));
+                signingKeyDir = d;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return signingKeyDir;
+    }
+
+    static VerifyingKey publicKey() {
+        try {
+            return VerifyingKey.read(signingKeyDir().resolve("public.pem"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static TrainerJob job(Topics topics, Path dir, String restoreFrom) {
         String id = topics.events().name().replace(".events", "");
         TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(TestKafka.bootstrapServers()).optTopics(topics)
                 .optModelDir(dir.resolve("models").toString()).optCheckpointInterval(Duration.ofMillis(800))
                 .optCheckpointDir(dir.resolve("checkpoints").toUri().toString()).optGroupId(id)
-                .optTransactionalIdPrefix(id);
+                .optTransactionalIdPrefix(id).optSigningKeyFile(signingKeyDir().resolve("private.pem").toString());
         if (restoreFrom != null) {
             b.optRestoreFrom(restoreFrom);
         }

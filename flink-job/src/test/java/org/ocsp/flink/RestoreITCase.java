@@ -21,6 +21,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.ocsp.flink.audit.DecisionVerifier;
+import org.ocsp.flink.audit.KafkaEventSource;
+import org.ocsp.flink.audit.VerificationResult;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.schemas.avro.event.ConsumedOffset;
@@ -96,6 +99,12 @@ class RestoreITCase {
             assertEquals(i, Fixtures.header(restored.get(i)).getSequence(), "gap-free, duplicate-free sequence");
         }
         assertEquals(EPOCHS, StreamingTrainerITCase.only(restored, EpochCompleted.class).size());
+        // Restored twice mid-run, the committed log is still one unbroken, signed chain.
+        VerificationResult verified = new DecisionVerifier(Optional.of(Fixtures.publicKey())).verify(
+                KafkaEventSource.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopic(cut.events().name())
+                        .build().load("run-r"));
+        assertTrue(verified.ok(), verified.describe());
+        assertTrue(verified.signatures().startsWith("signatures: "), verified.describe());
     }
 
     /** The highest completed checkpoint (chk-N with _metadata) under the checkpoint directory. */
@@ -114,6 +123,7 @@ class RestoreITCase {
             SpecificRecord c = (SpecificRecord) SpecificData.get().deepCopy(r.getSchema(), r);
             EventHeader h = Fixtures.header(c);
             h.setEventTime(Instant.EPOCH);
+            h.setPreviousHash(null); // hashes the event times and speeds of the previous event
             if (h.getConsumedOffsets() != null) {
                 for (ConsumedOffset o : h.getConsumedOffsets()) {
                     o.setTopic("batches");

@@ -27,7 +27,9 @@ import org.ocsp.flink.topics.Topics;
 
 /**
  * The audit on logs the streaming job really wrote (real broker, mini-cluster, two runs on one
- * stream): every decision verifies, the published models replay, and the report is written
+ * stream): every decision verifies, masks re-selected from their logged scores and every event's
+ * link and signature checked with the job's key, also from the exported archive; the published
+ * models replay, and the report is written
  * ({@code target/report-artifacts/streamed-runs.html}). Lives in this package for {@link Fixtures}.
  */
 class StreamedRunAuditITCase {
@@ -55,7 +57,7 @@ class StreamedRunAuditITCase {
         List<RunLog> logs = new ArrayList<>();
         for (String run : runs) {
             RunLog log = source.load(run);
-            VerificationResult verified = new DecisionVerifier().verify(log);
+            VerificationResult verified = new DecisionVerifier(Optional.of(Fixtures.publicKey())).verify(log);
             System.out.print(verified.describe());
             assertTrue(verified.ok(), verified.describe());
             VerificationResult replayed = ModelCheck.check(log, ArchitectureReplay.rebuild(log), Optional.empty(),
@@ -64,7 +66,10 @@ class StreamedRunAuditITCase {
             assertTrue(replayed.ok(), replayed.describe());
             Path archive = dir.resolve(run + ".events.avro");
             EventArchive.write(archive, log);
-            assertEquals(log.inLogOrder().size(), EventArchive.reader(archive).load(run).inLogOrder().size());
+            VerificationResult offline = new DecisionVerifier(Optional.of(Fixtures.publicKey()))
+                    .verify(EventArchive.reader(archive).load(run));
+            assertTrue(offline.ok(), "the archive verifies offline with its signatures: " + offline.describe());
+            assertEquals(log.inLogOrder().size(), offline.eventsRead());
             logs.add(log);
         }
         Path html = HtmlReport.write(logs, Path.of("target", "report-artifacts", "streamed-runs.html"));
