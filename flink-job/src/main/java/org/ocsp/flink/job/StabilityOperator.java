@@ -43,7 +43,6 @@ import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.FinalMetrics;
 import org.ocsp.schemas.avro.event.GroupChannelCount;
 import org.ocsp.schemas.avro.event.GroupJaccard;
-import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.ModelPublished;
 import org.ocsp.schemas.avro.event.PenaltyChanged;
@@ -201,7 +200,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         List<GroupJaccard> jaccard = new ArrayList<>();
         d.groupJaccard().forEach((g, j) -> jaccard.add(GroupJaccard.newBuilder().setGroupId(g).setJaccard(j).build()));
         Optional<GroupScores> scores = decider.lastScores();
-        emit(out, m, MaskSnapshot.newBuilder().setHeader(header(m, t, o)).setGroups(groupMasks(m, mask))
+        emit(out, m, MaskSnapshot.newBuilder().setHeader(header(m, t, o)).setGroups(SelectionRecords.groupMasks(m.groups, mask))
                 .setComparedWithEpoch(jaccard.isEmpty() ? null : t - m.config.lag()).setGroupJaccard(jaccard)
                 .setSimilarity(d.similarity().orElse(0)).setStabilityScore(stability)
                 .setSaliencyDigest(SelectionRecords.DIGEST_PREFIX + scores.map(GroupScores::digest).orElse(""))
@@ -224,24 +223,9 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         return PruningEvent.newBuilder().setHeader(header(m, t, o)).setTStar(t)
                 .setReason(d.pruneReason().get() == org.ocsp.modelops.stability.PruneReason.HARD_CAP
                         ? PruningReason.HARD_CAP : PruningReason.TAU_REACHED)
-                .setStabilityScore(stability).setFinalMask(groupMasks(m, mask)).setChannelCounts(counts)
+                .setStabilityScore(stability).setFinalMask(SelectionRecords.groupMasks(m.groups, mask)).setChannelCounts(counts)
                 .setFlopsBefore(dense.flops()).setFlopsAfter(pruned.flops()).setParamsBefore(dense.params())
                 .setParamsAfter(pruned.params()).build();
-    }
-
-    private static List<GroupMask> groupMasks(RunModel m, SubnetworkMask mask) {
-        List<GroupMask> groups = new ArrayList<>();
-        for (ChannelGroup g : m.groups) {
-            if (!mask.groupIds().contains(g.id())) {
-                continue;
-            }
-            List<Integer> kept = new ArrayList<>();
-            for (int i : mask.kept(g.id())) {
-                kept.add(i);
-            }
-            groups.add(GroupMask.newBuilder().setGroupId(g.id()).setOriginalWidth(g.width()).setKept(kept).build());
-        }
-        return groups;
     }
 
     private EventHeader header(RunModel m, int epoch, TrainerOutput o) throws Exception {

@@ -7,11 +7,13 @@ import java.util.Map;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.saliency.GroupScores;
 import org.ocsp.modelops.selection.Selection;
+import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.GroupScoreList;
 import org.ocsp.schemas.avro.event.SelectionInputs;
 
 /**
- * A selection's inputs and outcome as logged in a MaskSnapshot ({@link SelectionInputs}), and back:
+ * A mask's kept channels ({@link GroupMask}) and a selection's inputs and outcome as logged in a MaskSnapshot ({@link SelectionInputs}), and back:
  * the stability operator writes them, the audit selects the mask again from them. Scores are
  * float32 both ways, which is exact because the selection ranked float32 values
  * ({@link GroupScores#toFloat32()}).
@@ -38,6 +40,22 @@ public final class SelectionRecords {
         return SelectionInputs.newBuilder().setGroupScores(lists)
                 .setThreshold(selection.threshold().isPresent() ? selection.threshold().getAsDouble() : null)
                 .setFlops(selection.flops()).setDenseFlops(selection.denseFlops()).build();
+    }
+
+    /** The kept channels of the mask's groups, in the network's group order (groups the mask leaves out are skipped). */
+    public static List<GroupMask> groupMasks(List<ChannelGroup> groups, SubnetworkMask mask) {
+        List<GroupMask> out = new ArrayList<>();
+        for (ChannelGroup g : groups) {
+            if (!mask.groupIds().contains(g.id())) {
+                continue;
+            }
+            List<Integer> kept = new ArrayList<>();
+            for (int i : mask.kept(g.id())) {
+                kept.add(i);
+            }
+            out.add(GroupMask.newBuilder().setGroupId(g.id()).setOriginalWidth(g.width()).setKept(kept).build());
+        }
+        return out;
     }
 
     /** The logged scores, in logged group order. */

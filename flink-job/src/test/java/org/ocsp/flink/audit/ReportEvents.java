@@ -14,7 +14,6 @@ import org.ocsp.flink.chain.EventLinker;
 import org.ocsp.flink.chain.SigningKey;
 import org.ocsp.flink.run.SelectionRecords;
 import org.ocsp.modelops.group.ChannelGroup;
-import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.modelops.train.EpochReport;
 import org.ocsp.modelops.train.PruneResult;
@@ -24,7 +23,6 @@ import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.FinalMetrics;
 import org.ocsp.schemas.avro.event.GroupChannelCount;
 import org.ocsp.schemas.avro.event.GroupJaccard;
-import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.ModelPublished;
 import org.ocsp.schemas.avro.event.PenaltyChanged;
@@ -97,14 +95,14 @@ final class ReportEvents {
                 }
                 records.add(PruningEvent.newBuilder().setHeader(header(t, start, "stability")).setTStar(t)
                         .setReason(PruningReason.valueOf(d.pruneReason().get().name()))
-                        .setStabilityScore(d.stability().getAsDouble()).setFinalMask(groups(d.mask().get()))
+                        .setStabilityScore(d.stability().getAsDouble()).setFinalMask(SelectionRecords.groupMasks(view.groups(), d.mask().get()))
                         .setChannelCounts(counts).setFlopsBefore(p.flopsBefore()).setFlopsAfter(p.flopsAfter())
                         .setParamsBefore(p.paramsBefore()).setParamsAfter(p.paramsAfter()).build());
             }
             if (d.mask().isPresent()) {
                 List<GroupJaccard> jaccard = new ArrayList<>();
                 d.groupJaccard().forEach((g, j) -> jaccard.add(new GroupJaccard(g, j)));
-                records.add(MaskSnapshot.newBuilder().setHeader(header(t, start, "stability")).setGroups(groups(d.mask().get()))
+                records.add(MaskSnapshot.newBuilder().setHeader(header(t, start, "stability")).setGroups(SelectionRecords.groupMasks(view.groups(), d.mask().get()))
                         .setComparedWithEpoch(jaccard.isEmpty() ? null : t - spec.getStability().getLag())
                         .setGroupJaccard(jaccard).setSimilarity(d.similarity().getAsDouble())
                         .setStabilityScore(d.stability().getAsDouble())
@@ -143,18 +141,6 @@ final class ReportEvents {
             events.add(LoggedEvent.of(records.get(i), l.bytes(), at, l.signature(), Optional.of(runId)));
         }
         return RunLog.of(runId, events);
-    }
-
-    private List<GroupMask> groups(SubnetworkMask mask) {
-        List<GroupMask> out = new ArrayList<>();
-        for (ChannelGroup g : view.groups()) {
-            List<Integer> kept = new ArrayList<>();
-            for (int c : mask.kept(g.id())) {
-                kept.add(c);
-            }
-            out.add(new GroupMask(g.id(), g.width(), kept));
-        }
-        return out;
     }
 
     private EventHeader header(int epoch, long step, String producer) {
