@@ -6,7 +6,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.modelops.config.InvalidRunConfigException;
+import org.ocsp.modelops.config.RunConfigDef;
+import org.ocsp.modelops.setting.Setting;
+import org.ocsp.modelops.stability.StabilitySettings;
 import org.ocsp.flink.chain.VerifyingKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +29,8 @@ import picocli.CommandLine.Spec;
  * ocsp audit export   --run run-50 --out run-50.events.avro --bootstrap-servers localhost:9092
  * ocsp audit timeline --run run-50 --from run-50.events.avro
  * ocsp audit verify   --run run-50 --from run-50.events.avro --public-key signing-public.pem
+ * ocsp audit explain  --run run-50 --from run-50.events.avro --epoch 4 --channel features.14:37
+ * ocsp audit what-if  --run run-50 --from run-50.events.avro --tau 0.99 --target 0.4
  * ocsp audit keygen   --private-key signing-private.pem --public-key signing-public.pem
  * ocsp audit replay   --run run-50 --bootstrap-servers localhost:9092 [--model FILE] [--manifest FILE]
  * </pre>
@@ -31,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "List, export, re-check and replay a run's pruning decisions from the event log.",
         subcommands = {AuditCommand.Export.class, AuditCommand.Timeline.class, AuditCommand.Verify.class,
-            AuditCommand.Replay.class, AuditCommand.Keygen.class})
+            AuditCommand.Replay.class, AuditCommand.Explain.class, AuditCommand.WhatIf.class, AuditCommand.Keygen.class})
 public final class AuditCommand implements Callable<Integer> {
     public static final int OK = 0;
     public static final int MISMATCH = 1;
@@ -108,6 +117,77 @@ public final class AuditCommand implements Callable<Integer> {
             VerificationResult r = new DecisionVerifier(key).verify(log);
             out.print(r.describe());
             return !r.mismatches().isEmpty() ? MISMATCH : r.complete() ? OK : INCOMPLETE;
+        }
+    }
+
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = "Why a channel was kept or removed at an epoch: its logged score, rank, protection, threshold, fate.")
+    static final class Explain extends RunCommand {
+        @Option(names = "--epoch", required = true, paramLabel = "E", description = "Run epoch of the mask.")
+        int epoch;
+
+        @Option(names = "--channel", required = true, paramLabel = "GROUP:INDEX",
+                description = "Channel: its group id and its original index, e.g. features.14:37.")
+        String channel;
+
+        @Override
+        int run(RunLog log, PrintWriter out) {
+            int colon = channel.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--channel takes GROUP:INDEX, e.g. features.14:37; got '" + channel + "'");
+            }
+            int index;
+            try {
+                index = Integer.parseInt(channel.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--channel " + channel + ": '" + channel.substring(colon + 1)
+                        + "' is not a channel index");
+            }
+            out.print(ChannelExplanation.of(log, epoch, channel.substring(0, colon), index).describe());
+            return OK;
+        }
+    }
+
+    /** The run settings a what-if may change: those of the selection and of the stability rules. */
+    static final List<Setting<?>> WHAT_IF_SETTINGS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(RunConfigDef.TARGET, RunConfigDef.MAX_PRUNE_FRACTION, RunConfigDef.PRUNE_LIMIT_RATE),
+            StabilitySettings.ALL.stream()).toList();
+
+    @Command(name = "what-if", mixinStandardHelpOptions = true, modelTransformer = WhatIf.Settings.class,
+            description = "Re-run the selection and the stability rules over the logged scores with other settings "
+                    + "(a counterfactual: says which epochs are exact).")
+    static final class WhatIf extends RunCommand {
+        /** One option per changeable setting, without a default: only what is given changes. */
+        public static final class Settings implements CommandLine.IModelTransformer {
+            @Override
+            public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec command) {
+                for (Setting<?> s : WHAT_IF_SETTINGS) {
+                    command.addOption(CommandLine.Model.OptionSpec.builder("--" + s.name()).type(String.class).arity("1")
+                            .paramLabel("<" + s.name() + ">").userObject(s)
+                            .description(s.doc().replace("%", "%%") + " (default: as logged).").build());
+                }
+                return command;
+            }
+        }
+
+        @Override
+        int run(RunLog log, PrintWriter out) {
+            Map<Setting<?>, String> changes = new LinkedHashMap<>();
+            for (Setting<?> s : WHAT_IF_SETTINGS) {
+                CommandLine.Model.OptionSpec o = spec.findOption("--" + s.name());
+                if (o.getValue() != null) {
+                    changes.put(s, o.getValue());
+                }
+            }
+            if (changes.isEmpty()) {
+                throw new IllegalArgumentException("Name at least one setting to change, e.g. --tau 0.99 or --target 0.4");
+            }
+            try {
+                out.print(Counterfactual.of(log, changes).describe());
+            } catch (InvalidRunConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            return OK;
         }
     }
 

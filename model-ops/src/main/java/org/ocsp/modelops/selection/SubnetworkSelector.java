@@ -87,6 +87,20 @@ public final class SubnetworkSelector {
     private record Candidate(int group, int channel, double score) {
     }
 
+    /** An unprotected channel in the global ranking. */
+    public record RankedChannel(String groupId, int channel, double score) {
+    }
+
+    /**
+     * Every channel the per-group limit leaves unprotected, lowest-ranked first: the order in which
+     * {@link #select} removes them (a selection removes a prefix of it).
+     */
+    public List<RankedChannel> ranking(GroupScores scores) {
+        List<Candidate> candidates = new ArrayList<>();
+        rank(scores, candidates, new ArrayList<>());
+        return candidates.stream().map(c -> new RankedChannel(groups.get(c.group()).id(), c.channel(), c.score())).toList();
+    }
+
     public Selection select(GroupScores scores, double targetReduction) {
         if (!(targetReduction >= 0 && targetReduction < 1)) {
             throw new IllegalArgumentException("Invalid value " + targetReduction
@@ -94,27 +108,7 @@ public final class SubnetworkSelector {
         }
         List<Candidate> candidates = new ArrayList<>();
         List<Integer> protectedCounts = new ArrayList<>();
-        for (int gi = 0; gi < groups.size(); gi++) {
-            ChannelGroup g = groups.get(gi);
-            double[] s = scores.of(g.id());
-            if (s.length != g.width()) {
-                throw new IllegalArgumentException("Scores for group " + g.id() + " have " + s.length
-                        + " entries, group width is " + g.width());
-            }
-            Integer[] order = new Integer[s.length];
-            for (int c = 0; c < s.length; c++) {
-                order[c] = c;
-            }
-            // Ascending by score, ties by index: the lowest maxPrunable channels are candidates.
-            Arrays.sort(order, Comparator.<Integer>comparingDouble(c -> s[c]).thenComparingInt(c -> c));
-            int n = limit.maxPrunable(g.width());
-            protectedCounts.add(g.width() - n);
-            for (int i = 0; i < n; i++) {
-                candidates.add(new Candidate(gi, order[i], s[order[i]]));
-            }
-        }
-        candidates.sort(Comparator.comparingDouble(Candidate::score).thenComparingInt(Candidate::group)
-                .thenComparingInt(Candidate::channel));
+        rank(scores, candidates, protectedCounts);
         // reduction(k) grows with k: find the first prefix reaching the target, then the closer neighbour.
         int lo = 0;
         int hi = candidates.size();
@@ -140,6 +134,31 @@ public final class SubnetworkSelector {
                     channelMultiple);
         }
         return chosen;
+    }
+
+    /** Fills the global ranking (lowest first) and each group's protected count. */
+    private void rank(GroupScores scores, List<Candidate> candidates, List<Integer> protectedCounts) {
+        for (int gi = 0; gi < groups.size(); gi++) {
+            ChannelGroup g = groups.get(gi);
+            double[] s = scores.of(g.id());
+            if (s.length != g.width()) {
+                throw new IllegalArgumentException("Scores for group " + g.id() + " have " + s.length
+                        + " entries, group width is " + g.width());
+            }
+            Integer[] order = new Integer[s.length];
+            for (int c = 0; c < s.length; c++) {
+                order[c] = c;
+            }
+            // Ascending by score, ties by index: the lowest maxPrunable channels are candidates.
+            Arrays.sort(order, Comparator.<Integer>comparingDouble(c -> s[c]).thenComparingInt(c -> c));
+            int n = limit.maxPrunable(g.width());
+            protectedCounts.add(g.width() - n);
+            for (int i = 0; i < n; i++) {
+                candidates.add(new Candidate(gi, order[i], s[order[i]]));
+            }
+        }
+        candidates.sort(Comparator.comparingDouble(Candidate::score).thenComparingInt(Candidate::group)
+                .thenComparingInt(Candidate::channel));
     }
 
     /** Channels each group loses with the first {@code k} candidates, in whole blocks of the channel multiple. */

@@ -185,4 +185,49 @@ class SubnetworkSelectorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sel.select(randomScores(groups, 1), 1.2));
         assertTrue(e.getMessage().contains("targetReduction"));
     }
+
+    @Test
+    void selectionRemovesAPrefixOfTheRankingUpToItsThresholdAndNamesTheProtectedCounts() {
+        NetworkGraph graph = Vgg.cifar16(10);
+        List<ChannelGroup> groups = ChannelGroups.derive(graph);
+        SubnetworkSelector sel = new SubnetworkSelector(graph, groups, SubnetworkSelectorTest::flops, PruningLimit.reference());
+        GroupScores scores = randomScores(groups, 5);
+        Selection s = sel.select(scores, 0.5);
+        List<SubnetworkSelector.RankedChannel> ranking = sel.ranking(scores);
+
+        for (int i = 1; i < ranking.size(); i++) {
+            assertTrue(ranking.get(i - 1).score() <= ranking.get(i).score(), "lowest first at " + i);
+        }
+        List<SubnetworkSelector.RankedChannel> removed = ranking.subList(0, s.prunedChannels());
+        for (SubnetworkSelector.RankedChannel c : removed) {
+            assertFalse(contains(s.mask().kept(c.groupId()), c.channel()), c + " is in the removed prefix");
+        }
+        for (SubnetworkSelector.RankedChannel c : ranking.subList(s.prunedChannels(), ranking.size())) {
+            assertTrue(contains(s.mask().kept(c.groupId()), c.channel()), c + " is past the prefix");
+        }
+        assertEquals(removed.get(removed.size() - 1).score(), s.threshold().getAsDouble());
+        for (int g = 0; g < groups.size(); g++) {
+            int width = groups.get(g).width();
+            assertEquals(width - PruningLimit.reference().maxPrunable(width), s.protectedCounts().get(g));
+        }
+        assertTrue(sel.select(scores, 0.0).threshold().isEmpty(), "nothing removed, no threshold");
+    }
+
+    @Test
+    void float32ScoresAreTheDoublesRoundedOnce() {
+        GroupScores s = new GroupScores(Map.of("g", new double[] {0.1, 1.0 / 3}));
+        double[] f = s.toFloat32().of("g");
+        assertEquals((double) 0.1f, f[0]);
+        assertEquals((double) (float) (1.0 / 3), f[1]);
+        assertEquals(s.toFloat32().digest(), s.toFloat32().toFloat32().digest());
+    }
+
+    private static boolean contains(int[] a, int x) {
+        for (int v : a) {
+            if (v == x) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
