@@ -100,9 +100,11 @@
     var v = el('td');
     var badge = el('span', { 'class': 'badge ' + (run.verification.ok ? 'ok' : 'bad') },
       run.verification.ok ? 'verified: ' + run.verification.checks + ' values recomputed, no mismatch'
-        : run.verification.mismatches.length + ' mismatches');
+        : run.verification.mismatches.length > 0 ? run.verification.mismatches.length + ' mismatches' : 'incomplete');
     v.appendChild(badge);
     var r = el('tr'); r.appendChild(el('td', {}, 'audit verify')); r.appendChild(v); t.appendChild(r);
+    if (run.verification.incomplete.length > 0) { row('completeness', 'INCOMPLETE: ' + run.verification.incomplete.join('; ')); }
+    row('signatures', run.verification.signatures);
     parent.appendChild(t);
     if (!run.verification.ok) {
       var ul = el('ul', { 'class': 'mismatches' });
@@ -157,6 +159,50 @@
     });
   }
 
+  /* Every channel of every group at one logged epoch, highest score first: the answer to "why was it pruned?". */
+  var channelCells = 0;
+  function channelView(run, idx, parent) {
+    if (!run.channels || run.channels.length === 0) { return; }
+    var box = el('div', { 'class': 'card channels', id: 'channels-' + idx });
+    box.appendChild(el('h3', {}, 'Channels per group at an epoch, highest score first: kept (blue), removed (grey), ' +
+      'protected by the per-group limit (outlined); hover a channel for its index and score'));
+    var pick = el('select', { id: 'channel-epoch-' + idx });
+    run.channels.forEach(function (c, i) {
+      var o = el('option', { value: String(i) }, 'epoch ' + c.epoch + (c.epoch === run.tStar ? ' (t*)' : ''));
+      pick.appendChild(o);
+    });
+    var threshold = el('span', { 'class': 'threshold' });
+    var rows = el('div');
+    box.appendChild(pick); box.appendChild(threshold); box.appendChild(rows);
+    parent.appendChild(box);
+    function show(i) {
+      var snap = run.channels[i], cells = 0;
+      rows.textContent = '';
+      threshold.textContent = snap.threshold === undefined ? ' nothing removed'
+        : ' removed: every unprotected channel scored up to ' + Number(snap.threshold).toPrecision(4);
+      snap.groups.forEach(function (g) {
+        var kept = {}; g.kept.forEach(function (k) { kept[k] = true; });
+        var order = g.scores.map(function (v, c) { return c; });
+        // Highest first; among equal scores the selector removes the lower index first, so it ranks lower.
+        order.sort(function (a, b) { return g.scores[b] - g.scores[a] || b - a; });
+        var row = el('div', { 'class': 'channel-row' });
+        row.appendChild(el('span', { 'class': 'channel-group' }, g.group + ' ' + g.kept.length + '/' + g.scores.length));
+        order.forEach(function (c, rank) {
+          var cls = 'ch ' + (kept[c] ? 'kept' : 'removed') + (rank < g.protected ? ' protected' : '');
+          row.appendChild(el('span', { 'class': cls, title: g.group + ':' + c + ' score ' + Number(g.scores[c]).toPrecision(4) +
+            ', rank ' + (rank + 1) + (kept[c] ? ', kept' : ', removed') + (rank < g.protected ? ', protected' : '') }));
+          cells++;
+        });
+        rows.appendChild(row);
+      });
+      box.setAttribute('data-cells', String(cells));
+      return cells;
+    }
+    pick.addEventListener('change', function () { show(Number(pick.value)); });
+    pick.value = String(run.channels.length - 1);
+    channelCells += show(run.channels.length - 1);
+  }
+
   function runSection(run, idx) {
     var s = el('section', { 'class': 'run', id: 'run-' + idx });
     s.appendChild(el('h2', {}, 'Run ' + run.runId));
@@ -208,6 +254,8 @@
     });
 
     heatmap(run, idx, grid);
+
+    channelView(run, idx, s);
 
     if (run.layers) {
       chart(card(grid, 'Width per layer before and after pruning (output channels / features)', 'widths-' + idx), {
@@ -268,6 +316,7 @@
     canvases.forEach(function (c) { var n = nonBlank(c); c.setAttribute('data-pixels', String(n)); if (n > 100) { drawn++; } });
     document.body.setAttribute('data-rendered', String(charts));
     document.body.setAttribute('data-nonblank', String(drawn));
+    document.body.setAttribute('data-channel-cells', String(channelCells));
     status.textContent = 'rendered ' + charts + ' charts, ' + drawn + ' of ' + canvases.length + ' canvases drawn';
   } catch (e) {
     document.body.setAttribute('data-render-error', String(e && e.message ? e.message : e));

@@ -64,7 +64,7 @@ public record ChannelExplanation(String runId, int epoch, String groupId, int ch
         double[] s = scores.of(groupId);
         int rank = 1;
         for (int c = 0; c < s.length; c++) {
-            if (s[c] > s[channel] || (s[c] == s[channel] && c < channel)) {
+            if (s[c] > s[channel] || (s[c] == s[channel] && c > channel)) { // ties: the selector removes the lower index first
                 rank++;
             }
         }

@@ -12,13 +12,17 @@ import org.ocsp.flink.audit.PrunedArchitecture;
 import org.ocsp.flink.audit.RunLog;
 import org.ocsp.flink.audit.RunTimeline;
 import org.ocsp.flink.audit.VerificationResult;
+import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.GroupChannelCount;
+import org.ocsp.schemas.avro.event.GroupScoreList;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
  * The data one report shows, as JSON for the page's script: per run the spec summary, per-epoch
  * series (phase, s_t, J_avg, lambda, losses, accuracies, learning rate, FLOPs), kept channels per
- * group and epoch, layer widths before/after pruning, and the verification outcome.
+ * group and epoch, every logged mask channel by channel with its scores, layer widths
+ * before/after pruning, and the verification outcome.
  *
  * <pre>{@code
  * ObjectNode json = ReportData.run(log, verification);
@@ -92,9 +96,34 @@ public final class ReportData {
         } catch (RuntimeException e) {
             run.put("layersError", e.getMessage());
         }
+        ArrayNode channels = run.putArray("channels");
+        for (MaskSnapshot m : log.all(RecordType.MASK_SNAPSHOT, MaskSnapshot.class)) {
+            if (m.getSelection() == null) {
+                continue; // logged before scores were
+            }
+            ObjectNode snap = channels.addObject();
+            snap.put("epoch", m.getHeader().getEpoch());
+            if (m.getSelection().getThreshold() != null) {
+                snap.put("threshold", m.getSelection().getThreshold());
+            }
+            ArrayNode groups = snap.putArray("groups");
+            for (int i = 0; i < m.getGroups().size() && i < m.getSelection().getGroupScores().size(); i++) {
+                GroupScoreList scores = m.getSelection().getGroupScores().get(i);
+                ObjectNode g = groups.addObject();
+                g.put("group", String.valueOf(scores.getGroupId()));
+                g.put("protected", scores.getProtectedCount());
+                ArrayNode sc = g.putArray("scores");
+                scores.getScores().forEach(f -> sc.add(f.doubleValue()));
+                ArrayNode kept = g.putArray("kept");
+                m.getGroups().get(i).getKept().forEach(kept::add);
+            }
+        }
         ObjectNode v = run.putObject("verification");
         v.put("ok", verification.ok());
         v.put("checks", verification.checks());
+        v.put("signatures", verification.signatures());
+        ArrayNode incomplete = v.putArray("incomplete");
+        verification.incomplete().forEach(incomplete::add);
         ArrayNode ms = v.putArray("mismatches");
         for (Mismatch m : verification.mismatches()) {
             ms.add(m.toString());

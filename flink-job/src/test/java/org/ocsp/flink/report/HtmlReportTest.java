@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocsp.flink.audit.AuditFixture;
 import org.ocsp.flink.audit.RunLog;
@@ -48,6 +50,15 @@ class HtmlReportTest {
         assertEquals("(absent)", attribute(dom, "data-render-error"), "render error");
         assertEquals(String.valueOf(expected), attribute(dom, "data-rendered"), "charts drawn");
         assertEquals(String.valueOf(expected), attribute(dom, "data-nonblank"), "canvases with drawn pixels");
+        // The per-channel view: every channel of every group of each run's last logged mask, with its score.
+        int channels = logs.stream().mapToInt(l -> l.all(RecordType.MASK_SNAPSHOT, MaskSnapshot.class).get(
+                l.all(RecordType.MASK_SNAPSHOT, MaskSnapshot.class).size() - 1).getGroups().stream()
+                .mapToInt(g -> g.getOriginalWidth()).sum()).sum();
+        assertEquals(String.valueOf(channels), attribute(dom, "data-channel-cells"), "channel cells drawn");
+        assertTrue(dom.contains("class=\"ch removed\"") && dom.contains("class=\"ch kept protected\""), "kept, removed "
+                + "and protected channels are told apart");
+        assertTrue(Pattern.compile("title=\"features\\.0:\\d+ score [0-9.e-]+, rank 1, kept, protected\"").matcher(dom).find(),
+                "each channel names its score and rank");
         Path png = ARTIFACTS.resolve("report-2-runs.png");
         Files.deleteIfExists(png);
         run(browser, "--virtual-time-budget=15000", "--window-size=1400,2400", "--screenshot=" + png, html.toUri().toString());
