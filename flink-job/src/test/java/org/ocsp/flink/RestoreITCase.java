@@ -100,7 +100,7 @@ class RestoreITCase {
         }
         assertEquals(EPOCHS, StreamingTrainerITCase.only(restored, EpochCompleted.class).size());
         // Restored twice mid-run, the committed log is still one unbroken, signed chain.
-        VerificationResult verified = new DecisionVerifier(Optional.of(Fixtures.publicKey())).verify(
+        VerificationResult verified = new DecisionVerifier(List.of(Fixtures.publicKey())).verify(
                 KafkaEventSource.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopic(cut.events().name())
                         .build().load("run-r"));
         assertTrue(verified.ok(), verified.describe());

@@ -57,7 +57,7 @@ class StreamedRunAuditITCase {
         List<RunLog> logs = new ArrayList<>();
         for (String run : runs) {
             RunLog log = source.load(run);
-            VerificationResult verified = new DecisionVerifier(Optional.of(Fixtures.publicKey())).verify(log);
+            VerificationResult verified = new DecisionVerifier(List.of(Fixtures.publicKey())).verify(log);
             System.out.print(verified.describe());
             assertTrue(verified.ok(), verified.describe());
             VerificationResult replayed = ModelCheck.check(log, ArchitectureReplay.rebuild(log), Optional.empty(),
@@ -66,7 +66,7 @@ class StreamedRunAuditITCase {
             assertTrue(replayed.ok(), replayed.describe());
             Path archive = dir.resolve(run + ".events.avro");
             EventArchive.write(archive, log);
-            VerificationResult offline = new DecisionVerifier(Optional.of(Fixtures.publicKey()))
+            VerificationResult offline = new DecisionVerifier(List.of(Fixtures.publicKey()))
                     .verify(EventArchive.reader(archive).load(run));
             assertTrue(offline.ok(), "the archive verifies offline with its signatures: " + offline.describe());
             assertEquals(log.inLogOrder().size(), offline.eventsRead());

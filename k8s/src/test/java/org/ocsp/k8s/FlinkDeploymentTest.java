@@ -239,6 +239,25 @@ class FlinkDeploymentTest {
         String claimName = claim;
         assertTrue(Manifests.ofKind(Manifests.render(kustomization), "PersistentVolumeClaim").stream()
                 .anyMatch(c -> claimName.equals(c.path("metadata").path("name").asText())), kustomization + ": no PVC " + claim);
+        // The signing key is a file of a read-only Secret volume, never an argument or an environment value.
+        String keyFile = parsed.matchedOptionValue("--signing-key-file", "(unset)");
+        JsonNode keyMount = null;
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (keyFile.startsWith(m.path("mountPath").asText() + "/")) {
+                keyMount = m;
+            }
+        }
+        assertNotNull(keyMount, kustomization + ": --signing-key-file " + keyFile + " is not in a mounted volume");
+        assertTrue(keyMount.path("readOnly").asBoolean(), kustomization + ": the signing key's volume must be read-only");
+        String keyVolume = keyMount.path("name").asText();
+        JsonNode secret = null;
+        for (JsonNode v : spec.path("podTemplate").path("spec").path("volumes")) {
+            if (keyVolume.equals(v.path("name").asText())) {
+                secret = v.path("secret");
+            }
+        }
+        assertTrue(secret != null && secret.has("secretName"), kustomization + ": the signing key must come from a Secret");
+        assertEquals(0400, secret.path("defaultMode").asInt(), kustomization + ": the key file is readable by its owner only");
     }
 
     /**

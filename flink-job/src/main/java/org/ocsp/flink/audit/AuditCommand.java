@@ -107,14 +107,17 @@ public final class AuditCommand implements Callable<Integer> {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Recompute every decision from the logged inputs with model-ops; exit 1 on any mismatch.")
     static final class Verify extends RunCommand {
-        @Option(names = "--public-key", paramLabel = "FILE",
-                description = "The job's Ed25519 public key (PEM): every event the job wrote must be signed by it.")
-        Path publicKey;
+        @Option(names = "--public-key", paramLabel = "FILE", description = "The job's Ed25519 public key (PEM): every "
+                + "event the job wrote must be signed by it. Repeat it for the keys before a rotation.")
+        List<Path> publicKeys = List.of();
 
         @Override
         int run(RunLog log, PrintWriter out) throws IOException {
-            Optional<VerifyingKey> key = publicKey == null ? Optional.empty() : Optional.of(VerifyingKey.read(publicKey));
-            VerificationResult r = new DecisionVerifier(key).verify(log);
+            List<VerifyingKey> keys = new java.util.ArrayList<>();
+            for (Path p : publicKeys) {
+                keys.add(VerifyingKey.read(p));
+            }
+            VerificationResult r = new DecisionVerifier(keys).verify(log);
             out.print(r.describe());
             return !r.mismatches().isEmpty() ? MISMATCH : r.complete() ? OK : INCOMPLETE;
         }

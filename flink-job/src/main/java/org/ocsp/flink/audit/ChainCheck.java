@@ -1,6 +1,8 @@
 package org.ocsp.flink.audit;
 
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,9 +16,9 @@ import org.ocsp.schemas.avro.event.RunStarted;
  * The run's hash chain and the job's signatures. Every event after RunStarted must name the
  * SHA-256 of the previous event's logged bytes ({@link EventChain}); a changed, deleted, inserted
  * or reordered event breaks the link after it, even when the sequence numbers were renumbered.
- * The job signs every event it writes; with the job's public key every such event must carry a
- * signature by that key that verifies over its bytes, and a key named in RunStarted must be the
- * one that signed. A run restored from a checkpoint written before the chain existed starts its
+ * The job signs every event it writes; given the trusted public keys (the job's, and its earlier
+ * ones after a rotation) every such event must carry a signature by one of them that verifies
+ * over its bytes, and a key named in RunStarted must be the one that signed. A run restored from a checkpoint written before the chain existed starts its
  * chain later; that is noted, and an unchained event after a chained one is a mismatch.
  */
 final class ChainCheck {
@@ -24,15 +26,16 @@ final class ChainCheck {
     }
 
     /** @return a one-line statement of what the signatures show */
-    static String run(RunLog log, Optional<VerifyingKey> key, Checks checks) {
+    static String run(RunLog log, List<VerifyingKey> trusted, Checks checks) {
+        Map<String, VerifyingKey> keys = new LinkedHashMap<>();
+        trusted.forEach(k -> keys.put(k.keyId(), k));
+        boolean checking = !keys.isEmpty();
         List<LoggedEvent> events = log.ordered();
         String declared = log.findRunStarted().map(RunStarted::getSigningKeyId).map(String::valueOf).orElse(null);
-        key.ifPresent(k -> {
-            if (declared != null) {
-                checks.check(declared.equals(k.keyId()), () -> Mismatch.of(events.get(0), "RunStarted.signingKeyId",
-                        "the run names key " + declared + " as its signer, verified with " + k));
-            }
-        });
+        if (checking && declared != null) {
+            checks.check(keys.containsKey(declared), () -> Mismatch.of(events.get(0), "RunStarted.signingKeyId",
+                    "the run names key " + declared + " as its signer, which is not among the trusted keys " + keys.keySet()));
+        }
         long chainStart = -1;
         Set<String> signers = new TreeSet<>();
         int unsigned = 0;
@@ -58,8 +61,10 @@ final class ChainCheck {
             Optional<EventSignature> sig = e.signature();
             if (sig.isEmpty()) {
                 unsigned++;
-                key.ifPresent(k -> checks.check(false, () -> Mismatch.of(e, "signature", e.describe()
-                        + " is not signed; every event the job writes must be signed by " + k)));
+                if (checking) {
+                    checks.check(false, () -> Mismatch.of(e, "signature", e.describe()
+                            + " is not signed; every event the job writes must be signed by a trusted key " + keys.keySet()));
+                }
                 continue;
             }
             EventSignature s = sig.get();
@@ -68,14 +73,15 @@ final class ChainCheck {
                 checks.check(declared.equals(s.keyId()), () -> Mismatch.of(e, "signature", e.describe()
                         + " is signed by key " + s.keyId() + ", but the run names key " + declared));
             }
-            key.ifPresent(k -> {
-                if (checks.check(k.keyId().equals(s.keyId()), () -> Mismatch.of(e, "signature", e.describe()
-                        + " is signed by key " + s.keyId() + ", not by " + k))) {
+            if (checking) {
+                VerifyingKey k = keys.get(s.keyId());
+                if (checks.check(k != null, () -> Mismatch.of(e, "signature", e.describe() + " is signed by key "
+                        + s.keyId() + ", not by a trusted key " + keys.keySet()))) {
                     checks.check(k.verifies(e.bytes(), s.signature()), () -> Mismatch.of(e, "signature",
                             "the signature of " + e.describe() + " does not verify with " + k
                                     + ": the event's bytes are not the ones the job signed"));
                 }
-            });
+            }
         }
         if (chainStart < 0 && events.size() > 1) {
             checks.note("the log is not hash-chained (written before the chain existed)");
@@ -84,8 +90,9 @@ final class ChainCheck {
                     + "taken before the chain existed)");
         }
         int jobEvents = events.size() - 1;
-        if (key.isPresent()) {
-            return "signatures: " + (jobEvents - unsigned) + " of " + jobEvents + " job events signed, checked with " + key.get();
+        if (checking) {
+            return "signatures: " + (jobEvents - unsigned) + " of " + jobEvents + " job events signed, checked with "
+                    + (keys.size() == 1 ? keys.values().iterator().next() : "trusted keys " + keys.keySet());
         }
         if (signers.isEmpty()) {
             return "UNSIGNED: no event carries a signature (the job ran without a signing key); the hash chain shows "

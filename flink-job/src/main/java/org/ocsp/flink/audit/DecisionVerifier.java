@@ -1,7 +1,6 @@
 package org.ocsp.flink.audit;
 
 import java.util.List;
-import java.util.Optional;
 import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.schemas.avro.event.EventHeader;
@@ -37,22 +36,25 @@ import org.ocsp.schemas.avro.event.RunStarted;
  */
 public final class DecisionVerifier {
 
-    private final Optional<VerifyingKey> publicKey;
+    private final List<VerifyingKey> trusted;
 
     /** Checks the chain but not the signatures (they are reported as not checked). */
     public DecisionVerifier() {
-        this(Optional.empty());
+        this(List.of());
     }
 
-    /** @param publicKey the job's public key: every event the job wrote must carry a signature that verifies with it */
-    public DecisionVerifier(Optional<VerifyingKey> publicKey) {
-        this.publicKey = publicKey;
+    /**
+     * @param trusted the job's public keys (more than one across a rotation): every event the job
+     *     wrote must carry a signature that verifies with one of them
+     */
+    public DecisionVerifier(List<VerifyingKey> trusted) {
+        this.trusted = List.copyOf(trusted);
     }
 
     public VerificationResult verify(RunLog log) {
         Checks checks = new Checks();
         LogStructureCheck.run(log, checks);
-        String signatures = ChainCheck.run(log, publicKey, checks);
+        String signatures = ChainCheck.run(log, trusted, checks);
         List<String> incomplete = CompletenessCheck.run(log);
         if (log.findRunStarted().isEmpty()) {
             checks.add(Mismatch.ofRun("RunStarted", "missing: without the run's spec no decision can be recomputed"));

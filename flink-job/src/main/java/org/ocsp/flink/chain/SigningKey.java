@@ -78,8 +78,9 @@ public final class SigningKey {
             // not a POSIX file system: the directory's permissions have to protect it
         }
         Files.writeString(privatePem, Pem.format("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
-        Files.writeString(publicPem, Pem.format("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
-        return VerifyingKey.of(pair.getPublic());
+        VerifyingKey k = VerifyingKey.of(pair.getPublic());
+        k.write(publicPem);
+        return k;
     }
 
     public String keyId() {

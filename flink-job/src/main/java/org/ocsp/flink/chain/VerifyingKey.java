@@ -46,6 +46,12 @@ public final class VerifyingKey {
         }
     }
 
+    /** Writes the key as PEM (X.509), for auditors. */
+    public void write(Path pemFile) throws IOException {
+        java.nio.file.Files.writeString(pemFile, SigningKey.Pem.format("PUBLIC KEY", key.getEncoded()),
+                java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     public String keyId() {
         return keyId;
     }

@@ -15,6 +15,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.ocsp.deploy.EmbeddedKafkaBroker;
 import org.ocsp.flink.job.JobSettingDef;
+import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunStarter;
@@ -119,7 +121,9 @@ final class DemoCommand implements Callable<Integer> {
             Topics topics = Topics.defaults();
             TopicAdmin.createAll(bootstrap, topics);
             Files.createDirectories(workDir);
+            VerifyingKey key = signingKey();
             TrainerJob job = TrainerJob.builder().setBootstrapServers(bootstrap).optTopics(topics)
+                    .optSigningKeyFile(workDir.resolve(PRIVATE_KEY).toString())
                     .optModelDir(workDir.resolve("models").toString())
                     .optCheckpointDir(workDir.toAbsolutePath().resolve("checkpoints").toUri().toString())
                     .optCheckpointInterval(Duration.ofMillis(checkpointIntervalMs)).build();
@@ -129,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                     bootstrap, checkpointIntervalMs);
             JobClient client = env.executeAsync(TrainerJob.NAME);
             try {
-                RunStarted rs = RunStarter.start(bootstrap, topics, runId, spec);
+                RunStarted rs = RunStarter.start(bootstrap, topics, runId, spec, java.util.Optional.of(key.keyId()));
                 o.printf(Locale.ROOT, "demo: run %s: %s, target %.0f%% FLOPs reduction, %d epochs, config %s%n", runId,
                         spec.getArchitecture(), spec.getFlopsReductionTarget() * 100, spec.getEpochsPlanned(),
                         rs.getHeader().getConfigHash().substring(0, 12));
@@ -153,13 +157,34 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The audit report of the run, read back from the committed event log. */
+    static final String PRIVATE_KEY = "signing-private.pem";
+    static final String PUBLIC_KEY = "signing-public.pem";
+
+    /** The demo job's signing key, made on the first run in the work directory and kept for the next. */
+    private VerifyingKey signingKey() throws java.io.IOException {
+        if (!Files.exists(workDir.resolve(PRIVATE_KEY))) {
+            SigningKey.generate(workDir.resolve(PRIVATE_KEY), workDir.resolve(PUBLIC_KEY));
+        }
+        return VerifyingKey.read(workDir.resolve(PUBLIC_KEY));
+    }
+
+    /**
+     * The audit report of the run, read back from the committed event log, and the log itself
+     * exported next to it: the in-process broker goes when the demo ends, the archive stays.
+     */
     private void writeReport(PrintStream o, String bootstrap, Topics topics) throws java.io.IOException {
         org.ocsp.flink.audit.RunLog log = org.ocsp.flink.audit.KafkaEventSource.builder().setBootstrapServers(bootstrap)
                 .setTopic(topics.events().name()).build().load(runId);
         Path report = org.ocsp.flink.report.HtmlReport.write(List.of(log), workDir.resolve("report.html"));
+        Path archive = workDir.resolve(runId + ".events.avro");
+        org.ocsp.flink.audit.EventArchive.write(archive, log);
         o.println();
         o.println("report (open in a browser, works offline): " + report.toAbsolutePath());
+        o.println("event log (signed, " + log.inLogOrder().size() + " events) exported to " + archive.toAbsolutePath()
+                + "; check it any time with:");
+        o.println("  java -cp \"flink-job/target/flink-job-0.1.0-SNAPSHOT.jar:$(cat flink-job/target/classpath.txt)\" "
+                + "org.ocsp.flink.cli.OcspCli audit verify --run " + runId + " --from " + archive.toAbsolutePath()
+                + " --public-key " + workDir.resolve(PUBLIC_KEY).toAbsolutePath());
     }
 
     /** Prints one line per epoch until ModelPublished; returns the run's events. */

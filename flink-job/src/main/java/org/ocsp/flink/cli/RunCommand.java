@@ -31,17 +31,23 @@ final class RunCommand {
         @Option(names = "--run-id", required = true, description = "Id of the new run (the key of its events and state).")
         String runId;
 
+        @Option(names = "--signing-public-key", paramLabel = "FILE", description = "The job's Ed25519 public key (PEM): "
+                + "RunStarted names its id, and audit verify then requires every event of the run to be signed by it.")
+        java.nio.file.Path signingPublicKey;
+
         /** The spec to log: the command line over the preset, if one is named. */
         RunSpec runSpec() {
             return spec.toSpec(preset.applyTo(spec.values(), spec::given));
         }
 
         @Override
-        public Integer call() {
-            // A bad setting is reported before anything talks to Kafka.
+        public Integer call() throws java.io.IOException {
+            // A bad setting or key is reported before anything talks to Kafka.
             RunSpec runSpec = runSpec();
+            java.util.Optional<String> keyId = signingPublicKey == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(org.ocsp.flink.chain.VerifyingKey.read(signingPublicKey).keyId());
             TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
-            RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, runSpec);
+            RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, runSpec, keyId);
             System.out.println("run " + runId + " started, config hash " + e.getHeader().getConfigHash());
             return 0;
         }

@@ -349,8 +349,14 @@ public final class RunSpecs {
 
     /** The RunStarted event (sequence 0) of a validated spec. */
     public static RunStarted runStarted(String runId, RunSpec spec) {
+        return runStarted(runId, spec, java.util.Optional.empty());
+    }
+
+    /** @param signingKeyId the key the job must sign the run's events with (verify checks it), if the starter names one */
+    public static RunStarted runStarted(String runId, RunSpec spec, java.util.Optional<String> signingKeyId) {
         validate(spec);
-        return RunStarted.newBuilder().setHeader(header(runId, 0, 0, 0, "cli-run", configHash(spec))).setSpec(spec).build();
+        return RunStarted.newBuilder().setHeader(header(runId, 0, 0, 0, "cli-run", configHash(spec))).setSpec(spec)
+                .setSigningKeyId(signingKeyId.orElse(null)).build();
     }
 
     public static NetworkGraph graph(RunSpec spec) {

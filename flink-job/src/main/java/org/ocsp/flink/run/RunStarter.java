@@ -1,6 +1,7 @@
 package org.ocsp.flink.run;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,7 +26,13 @@ public final class RunStarter {
     }
 
     public static RunStarted start(String bootstrapServers, Topics topics, String runId, RunSpec spec) {
-        RunStarted event = RunSpecs.runStarted(runId, spec);
+        return start(bootstrapServers, topics, runId, spec, Optional.empty());
+    }
+
+    /** @param signingKeyId the id of the key the job signs with ({@code VerifyingKey.keyId}), named in RunStarted */
+    public static RunStarted start(String bootstrapServers, Topics topics, String runId, RunSpec spec,
+                                   Optional<String> signingKeyId) {
+        RunStarted event = RunSpecs.runStarted(runId, spec, signingKeyId);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -46,6 +46,31 @@ class AuditCommandTest {
     }
 
     @Test
+    void verifyChecksSignaturesWithTheGivenKeyAndExitsThreeOnAnIncompleteLog() throws Exception {
+        Path keys = dir.resolve("keys");
+        assertEquals(AuditCommand.OK, audit("keygen", "--private-key", keys.resolve("k.pem").toString(), "--public-key",
+                keys.resolve("k-public.pem").toString()), err.toString());
+        assertTrue(out.toString().contains("key id " + org.ocsp.flink.chain.VerifyingKey.read(keys.resolve("k-public.pem"))
+                .keyId()), out.toString());
+        assertEquals(AuditCommand.UNREADABLE, audit("keygen", "--private-key", keys.resolve("k.pem").toString(),
+                "--public-key", keys.resolve("k2.pem").toString()), "never overwrites a key");
+        Path jobKey = dir.resolve("job-public.pem");
+        AuditFixture.publicKey().write(jobKey);
+        Path clean = archive();
+        assertEquals(AuditCommand.OK, audit("verify", "--run", "fixture-50", "--from", clean.toString(), "--public-key",
+                jobKey.toString()), out.toString());
+        assertEquals(AuditCommand.MISMATCH, audit("verify", "--run", "fixture-50", "--from", clean.toString(),
+                "--public-key", keys.resolve("k-public.pem").toString()), "signed by another key than the one trusted");
+        Path cut = dir.resolve("cut.events.avro");
+        java.util.List<LoggedEvent> events = AuditFixture.events(AuditFixture.clean());
+        EventArchive.write(cut, RunLog.of("fixture-50", events.subList(0, events.size() - 1)));
+        out.getBuffer().setLength(0);
+        assertEquals(AuditCommand.INCOMPLETE, audit("verify", "--run", "fixture-50", "--from", cut.toString(), "--public-key",
+                jobKey.toString()), out.toString());
+        assertTrue(out.toString().contains("INCOMPLETE ModelPublished is missing"), out.toString());
+    }
+
+    @Test
     void exportTimelineAndReplayFromAnArchive() throws Exception {
         Path clean = archive();
         Path copy = dir.resolve("copy.events.avro");

@@ -27,7 +27,7 @@ import org.ocsp.schemas.avro.event.PruningEvent;
  * code under another key) and completeness (a cut tail).
  */
 class TamperEvidenceTest {
-    private final DecisionVerifier withKey = new DecisionVerifier(Optional.of(AuditFixture.publicKey()));
+    private final DecisionVerifier withKey = new DecisionVerifier(List.of(AuditFixture.publicKey()));
     private final DecisionVerifier withoutKey = new DecisionVerifier();
 
     @Test
@@ -160,8 +160,27 @@ class TamperEvidenceTest {
                 unchecked.signatures());
         VerificationResult r = withKey.verify(forged);
         assertEquals(forged.ordered().size() - 1, r.mismatchesOf("signature").size(), r.describe());
-        assertTrue(r.mismatchesOf("signature").get(0).message().endsWith("is signed by key " + other.keyId() + ", not by "
-                + AuditFixture.publicKey()), r.describe());
+        assertTrue(r.mismatchesOf("signature").get(0).message().endsWith("is signed by key " + other.keyId()
+                + ", not by a trusted key [" + AuditFixture.publicKey().keyId() + "]"), r.describe());
+        // Both keys trusted (a rotation): the forgery's signatures verify, so only trusting the right keys protects.
+        assertTrue(new DecisionVerifier(List.of(AuditFixture.publicKey(), other.publicKey())).verify(forged).ok());
+    }
+
+    @Test
+    void aRunThatNamesItsSignerIsCaughtWhenAnotherKeySigns(@TempDir Path dir) throws IOException {
+        SigningKey.generate(dir.resolve("other.pem"), dir.resolve("other-public.pem"));
+        SigningKey other = SigningKey.read(dir.resolve("other.pem"));
+        RunLog log = AuditFixture.clean().log();
+        RunLog named = Tamper.relinked(Tamper.change(log, e -> e.type() == RecordType.RUN_STARTED,
+                org.ocsp.schemas.avro.event.RunStarted.class, r -> r.setSigningKeyId(AuditFixture.publicKey().keyId())),
+                Optional.of(AuditFixture.signingKey()));
+        assertTrue(withKey.verify(named).ok(), withKey.verify(named).describe());
+
+        RunLog otherSigner = Tamper.relinked(named, Optional.of(other));
+        VerificationResult r = new DecisionVerifier(List.of(AuditFixture.publicKey(), other.publicKey())).verify(otherSigner);
+        assertEquals(otherSigner.ordered().size() - 1, r.mismatchesOf("signature").size(), r.describe());
+        assertTrue(r.mismatchesOf("signature").get(0).message().endsWith("is signed by key " + other.keyId()
+                + ", but the run names key " + AuditFixture.publicKey().keyId()), r.describe());
     }
 
     @Test
