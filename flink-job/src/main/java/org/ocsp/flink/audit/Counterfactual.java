@@ -50,9 +50,14 @@ public final class Counterfactual {
     private final OptionalInt tStar;
     private final Optional<SubnetworkMask> finalMask;
     private final String end;
+    private final String loggedReason;
+    private final String reason;
 
     private Counterfactual(String runId, Map<Setting<?>, String> changes, List<Row> rows, OptionalInt loggedTStar,
-                           OptionalInt tStar, Optional<SubnetworkMask> finalMask, String end) {
+                           String loggedReason, OptionalInt tStar, String reason, Optional<SubnetworkMask> finalMask,
+                           String end) {
+        this.loggedReason = loggedReason;
+        this.reason = reason;
         this.runId = runId;
         this.changes = changes;
         this.rows = List.copyOf(rows);
@@ -80,6 +85,7 @@ public final class Counterfactual {
         List<Row> rows = new ArrayList<>();
         boolean exact = true;
         OptionalInt loggedTStar = OptionalInt.empty();
+        String loggedReason = "";
         String end = "the log ends";
         int epochs = log.all(RecordType.EPOCH_COMPLETED, org.ocsp.schemas.avro.event.EpochCompleted.class).size();
         for (int t = 0; t < epochs; t++) {
@@ -88,6 +94,7 @@ public final class Counterfactual {
                     () -> RunSpecView.mask(snapshot.orElseThrow().getGroups()));
             if (before.pruneAtEndOfEpoch()) {
                 loggedTStar = OptionalInt.of(t);
+                loggedReason = before.pruneReason().orElseThrow().name();
             }
             Selection[] chosen = new Selection[1];
             EpochDecision d;
@@ -110,10 +117,12 @@ public final class Counterfactual {
                     d.pruneAtEndOfEpoch()));
             exact &= sameTraining(before, d);
             if (d.pruneAtEndOfEpoch()) {
-                return new Counterfactual(log.runId(), changes, rows, loggedTStar, OptionalInt.of(t), d.mask(), "");
+                return new Counterfactual(log.runId(), changes, rows, loggedTStar, loggedReason, OptionalInt.of(t),
+                        d.pruneReason().orElseThrow().name(), d.mask(), "");
             }
         }
-        return new Counterfactual(log.runId(), changes, rows, loggedTStar, OptionalInt.empty(), Optional.empty(), end);
+        return new Counterfactual(log.runId(), changes, rows, loggedTStar, loggedReason, OptionalInt.empty(), "",
+                Optional.empty(), end);
     }
 
     /** Thrown inside the tracker's mask supplier when the log holds no scores for the epoch. */
@@ -190,9 +199,9 @@ public final class Counterfactual {
                     fmt(r.similarity(), "%.4f"), fmt(r.stability(), "%.4f"), fmt(r.lambda(), "%.3g"),
                     fmt(r.reduction(), "%.4f"), r.reduction().isPresent() ? r.channelsDifferent() + " ch" : ""));
         }
-        sb.append("  logged t*: ").append(loggedTStar.isPresent() ? Integer.toString(loggedTStar.getAsInt()) : "none")
-                .append("; what-if t*: ").append(tStar.isPresent() ? tStar.getAsInt() + (rows.get(rows.size() - 1).exact()
-                        ? " (exact)" : " (approximate)") : "not reached: " + end).append('\n');
+        sb.append("  logged t*: ").append(loggedTStar.isPresent() ? loggedTStar.getAsInt() + " (" + loggedReason + ")" : "none")
+                .append("; what-if t*: ").append(tStar.isPresent() ? tStar.getAsInt() + " (" + reason + ", "
+                        + (rows.get(rows.size() - 1).exact() ? "exact)" : "approximate)") : "not reached: " + end).append('\n');
         finalMask.ifPresent(m -> {
             List<String> widths = new ArrayList<>();
             m.groupIds().forEach(g -> widths.add(g + "=" + m.keptCount(g)));

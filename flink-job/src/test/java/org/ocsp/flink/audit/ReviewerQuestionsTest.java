@@ -68,6 +68,9 @@ class ReviewerQuestionsTest {
         double tau = log.runStarted().getSpec().getStability().getTau();
         Counterfactual w = Counterfactual.of(log, Map.of(StabilitySettings.TAU, Double.toString(tau)));
         assertEquals(w.loggedTStar(), w.tStar(), w.describe());
+        PruningEvent p = log.first(RecordType.PRUNING_EVENT, PruningEvent.class).orElseThrow();
+        assertTrue(w.describe().contains("logged t*: " + p.getTStar() + " (" + p.getReason() + "); what-if t*: "
+                + p.getTStar() + " (" + p.getReason() + ", exact)"), w.describe());
         assertTrue(w.rows().stream().allMatch(Counterfactual.Row::exact), w.describe());
         assertTrue(w.rows().stream().allMatch(r -> r.channelsDifferent() == 0 && r.phase().equals(r.loggedPhase())),
                 w.describe());
