@@ -1,9 +1,7 @@
 package org.ocsp.flink;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.chain.TestSigningKey;
 import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
@@ -87,28 +85,8 @@ final class Fixtures {
         return job(topics, dir, null);
     }
 
-    private static Path signingKeyDir;
-
-    /** The Ed25519 key pair every job of the tests signs with (made once per test JVM). */
-    static synchronized Path signingKeyDir() {
-        if (signingKeyDir == null) {
-            try {
-                Path d = Files.createTempDirectory("ocsp-signing");
-                SigningKey.generate(d.resolve("private.pem"), d.resolve("public.pem"));
-                signingKeyDir = d;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return signingKeyDir;
-    }
-
     static VerifyingKey publicKey() {
-        try {
-            return VerifyingKey.read(signingKeyDir().resolve("public.pem"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestSigningKey.publicKey();
     }
 
     static TrainerJob job(Topics topics, Path dir, String restoreFrom) {
@@ -116,7 +94,7 @@ final class Fixtures {
         TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(TestKafka.bootstrapServers()).optTopics(topics)
                 .optModelDir(dir.resolve("models").toString()).optCheckpointInterval(Duration.ofMillis(800))
                 .optCheckpointDir(dir.resolve("checkpoints").toUri().toString()).optGroupId(id)
-                .optTransactionalIdPrefix(id).optSigningKeyFile(signingKeyDir().resolve("private.pem").toString());
+                .optTransactionalIdPrefix(id).optSigningKeyFile(TestSigningKey.privateKeyFile().toString());
         if (restoreFrom != null) {
             b.optRestoreFrom(restoreFrom);
         }

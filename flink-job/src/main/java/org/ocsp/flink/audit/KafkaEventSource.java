@@ -32,9 +32,11 @@ import org.ocsp.schemas.UnreadableRecordException;
  * RunLog log = source.load("run-50");
  * }</pre>
  *
- * <p>Records are keyed by run id; a record with another key is skipped without decoding. Records
- * that are not readable events (they belong on the dead-letter topic) are skipped and counted in
- * {@link #skippedUnreadable()}.
+ * <p>A run's events are the records whose header names it, whatever their Kafka key: an event
+ * written under another key than its run id is loaded with that key, so that verify reports it
+ * (the trainer dead-letters it). Each event keeps the job's signature from the record headers.
+ * Records that are not readable events (they belong on the dead-letter topic) are skipped and
+ * counted in {@link #skippedUnreadable()}.
  */
 public final class KafkaEventSource implements EventSource {
     private final String bootstrapServers;

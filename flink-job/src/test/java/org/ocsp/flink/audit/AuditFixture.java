@@ -19,6 +19,7 @@ import org.ocsp.modelops.data.ImageDataset;
 import org.ocsp.modelops.data.Split;
 import org.ocsp.modelops.saliency.SaliencyKind;
 import org.ocsp.flink.chain.SigningKey;
+import org.ocsp.flink.chain.TestSigningKey;
 import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.flink.run.SelectionRecords;
 import org.ocsp.modelops.saliency.GroupScores;
@@ -155,20 +156,9 @@ public final class AuditFixture {
         return ImageDataset.of(d.name() + "-14", d.numClasses(), 1, 14, 14, px, d.labels());
     }
 
-    private static SigningKey signingKey;
-
-    /** The job's signing key of every fixture run (made once per test JVM). */
-    static synchronized SigningKey signingKey() {
-        if (signingKey == null) {
-            try {
-                Path dir = Files.createTempDirectory("audit-fixture-key");
-                SigningKey.generate(dir.resolve("private.pem"), dir.resolve("public.pem"));
-                signingKey = SigningKey.read(dir.resolve("private.pem"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return signingKey;
+    /** The job's signing key of every fixture run. */
+    static SigningKey signingKey() {
+        return TestSigningKey.signingKey();
     }
 
     static VerifyingKey publicKey() {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.ocsp.flink.chain.EventSignature;
 import org.ocsp.flink.TestKafka;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
@@ -39,8 +40,9 @@ class KafkaEventSourceITCase {
             int half = events.size() / 2;
             producer.beginTransaction();
             for (LoggedEvent e : events.subList(0, half)) {
-                producer.send(new ProducerRecord<>(topic, key, e.bytes()));
+                producer.send(signed(new ProducerRecord<>(topic, key, e.bytes()), e));
             }
+            // RunStarted of the run again, under another key: read by its header, and reported.
             producer.send(new ProducerRecord<>(topic, "other-run".getBytes(StandardCharsets.UTF_8), events.get(0).bytes()));
             producer.commitTransaction();
             producer.beginTransaction(); // aborted: a reader must never see these
@@ -49,20 +51,31 @@ class KafkaEventSourceITCase {
             producer.abortTransaction();
             producer.beginTransaction();
             for (LoggedEvent e : events.subList(half, events.size())) {
-                producer.send(new ProducerRecord<>(topic, key, e.bytes()));
+                producer.send(signed(new ProducerRecord<>(topic, key, e.bytes()), e));
             }
             producer.commitTransaction();
         }
         KafkaEventSource source = KafkaEventSource.builder().setBootstrapServers(bootstrap).setTopic(topic)
                 .optTimeout(Duration.ofSeconds(60)).build();
         RunLog read = source.load(log.runId());
-        assertEquals(events.size(), read.inLogOrder().size());
+        List<LoggedEvent> runKeyed = read.inLogOrder().stream().filter(e -> e.key().orElseThrow().equals(log.runId())).toList();
+        assertEquals(events.size(), runKeyed.size());
         for (int i = 0; i < events.size(); i++) {
-            assertArrayEquals(events.get(i).bytes(), read.inLogOrder().get(i).bytes(), "event " + i);
-            assertEquals(topic, read.inLogOrder().get(i).position().orElseThrow().topic());
+            assertArrayEquals(events.get(i).bytes(), runKeyed.get(i).bytes(), "event " + i);
+            assertEquals(topic, runKeyed.get(i).position().orElseThrow().topic());
+            assertEquals(events.get(i).signature().map(EventSignature::keyId), runKeyed.get(i).signature().map(EventSignature::keyId));
         }
-        assertTrue(new DecisionVerifier().verify(read).ok());
+        assertTrue(new DecisionVerifier(List.of(AuditFixture.publicKey())).verify(RunLog.of(log.runId(), runKeyed)).ok(),
+                "the signatures came through the record headers");
+        VerificationResult all = new DecisionVerifier(List.of(AuditFixture.publicKey())).verify(read);
+        assertEquals(events.size() + 1, all.eventsRead());
+        assertEquals(1, all.mismatchesOf("key").size(), all.describe());
         assertThrows(NoSuchRunException.class, () -> source.load("never-started"));
+    }
+
+    private static ProducerRecord<byte[], byte[]> signed(ProducerRecord<byte[], byte[]> r, LoggedEvent e) {
+        e.signature().ifPresent(s -> s.addTo(r.headers()));
+        return r;
     }
 
     @Test
