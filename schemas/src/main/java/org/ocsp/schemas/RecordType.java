@@ -15,6 +15,7 @@ import org.ocsp.schemas.avro.event.ModelPublished;
 import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.PruningEvent;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
+import org.ocsp.schemas.avro.event.RunFailed;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
@@ -38,6 +39,7 @@ public enum RecordType {
   PENALTY_CHANGED(PenaltyChanged.class, PenaltyChanged.getClassSchema()),
   PRUNING_EVENT(PruningEvent.class, PruningEvent.getClassSchema()),
   MODEL_PUBLISHED(ModelPublished.class, ModelPublished.getClassSchema()),
+  RUN_FAILED(RunFailed.class, RunFailed.getClassSchema()),
   DEAD_LETTER(DeadLetter.class, DeadLetter.getClassSchema());
 
   /** Name of the field that holds the {@link EventHeader} in every event record. */

@@ -29,6 +29,7 @@ import org.ocsp.schemas.avro.event.PruningReason;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.RunFailed;
 import org.ocsp.schemas.avro.event.RunStarted;
 import org.ocsp.schemas.avro.event.SaliencyKind;
 import org.ocsp.schemas.avro.event.SelectionSpec;
@@ -87,6 +88,10 @@ final class SampleRecords {
             .setFinalMetrics(FinalMetrics.newBuilder().setEpochsTrained(300).setTrainLoss(0.01)
                 .setTrainAccuracy(0.999).setTestAccuracy(0.9389).setFlops(63_500_000L).setParams(480_111L).build())
             .build();
+      case RUN_FAILED:
+        return RunFailed.newBuilder().setHeader(header(12, "stability")).setStage("train")
+            .setReason("training diverged: the loss of batch 3 of dataset epoch 14 is NaN")
+            .setInput("batches-2@1234").build();
       case DEAD_LETTER:
         return DeadLetter.newBuilder().setSourceTopic("batches").setPartition(2).setOffset(1234L)
             .setStage("decode-batch").setErrorClass(UnreadableRecordException.class.getName())

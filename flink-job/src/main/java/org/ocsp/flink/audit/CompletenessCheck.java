@@ -9,7 +9,8 @@ import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
  * Whether the log holds the whole run: RunStarted, an EpochCompleted for every epoch up to the
- * last planned one, and ModelPublished. A log can be consistent with itself and still be cut
+ * last planned one, and ModelPublished; or, for a run that FAILED, every epoch before the one
+ * its RunFailed names. A log can be consistent with itself and still be cut
  * short (a truncated tail, a deleted ModelPublished); that makes it INCOMPLETE, not a mismatch, so
  * a run still in progress is told apart from a forged one. A run without planned epochs is
  * complete up to its last epoch; only its order and chain are checked.
@@ -29,14 +30,19 @@ final class CompletenessCheck {
         Integer planned = started.getSpec().getEpochsPlanned();
         Set<Integer> completed = new TreeSet<>();
         boolean published = false;
+        Integer failedIn = null;
         for (LoggedEvent e : log.ordered()) {
             if (e.type() == RecordType.EPOCH_COMPLETED) {
                 completed.add(e.epoch());
             } else if (e.type() == RecordType.MODEL_PUBLISHED) {
                 published = true;
+            } else if (e.type() == RecordType.RUN_FAILED) {
+                failedIn = e.epoch();
             }
         }
-        int last = planned == null ? completed.stream().mapToInt(Integer::intValue).max().orElse(-1) : planned - 1;
+        // A failed run ended where it failed: the epochs before it must be there, no model is due.
+        int last = failedIn != null ? failedIn - 1
+                : planned == null ? completed.stream().mapToInt(Integer::intValue).max().orElse(-1) : planned - 1;
         List<Integer> absent = new ArrayList<>();
         for (int t = 0; t <= last; t++) {
             if (!completed.contains(t)) {
@@ -48,7 +54,7 @@ final class CompletenessCheck {
                     + " epochs, first " + absent.get(0) + ", last " + absent.get(absent.size() - 1)) + " of the "
                     + (planned == null ? "epochs trained" : planned + " planned"));
         }
-        if (planned != null && !published) {
+        if (planned != null && !published && failedIn == null) {
             missing.add("ModelPublished is missing: the run published no model" + (absent.isEmpty() ? ""
                     : " (still training, or the log was cut short)"));
         }

@@ -3,7 +3,9 @@ package org.ocsp.flink.audit;
 import java.util.List;
 import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.RunFailed;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
@@ -56,6 +58,8 @@ public final class DecisionVerifier {
         LogStructureCheck.run(log, checks);
         String signatures = ChainCheck.run(log, trusted, checks);
         List<String> incomplete = CompletenessCheck.run(log);
+        log.first(RecordType.RUN_FAILED, RunFailed.class).ifPresent(f -> checks.note("the run FAILED in epoch "
+                + f.getHeader().getEpoch() + " (stage " + f.getStage() + "): " + f.getReason()));
         if (log.findRunStarted().isEmpty()) {
             checks.add(Mismatch.ofRun("RunStarted", "missing: without the run's spec no decision can be recomputed"));
             return result(log, checks, incomplete, signatures);

@@ -19,7 +19,8 @@ import org.ocsp.schemas.RecordType;
  *       (MaskSnapshot, RegularizationStarted, PenaltyChanged, PruningEvent) come after
  *       EpochCompleted(t - 2) and before EpochCompleted(t) (the trainer must have them before it
  *       trains epoch t), at most one of each kind per epoch, in non-decreasing epoch order;
- *       ModelPublished after the last EpochCompleted, for its epoch, and nothing after it.</li>
+ *       ModelPublished after the last EpochCompleted, for its epoch, and nothing after it; or
+ *       RunFailed, for the epoch it failed in, and nothing after it.</li>
  * </ul>
  */
 final class LogStructureCheck {
@@ -91,7 +92,8 @@ final class LogStructureCheck {
             }
             LoggedEvent pub = published;
             checks.check(pub == null, () -> Mismatch.of(e, e.type().recordName(), e.describe()
-                    + " logged after ModelPublished #" + pub.sequence() + "; a run ends with ModelPublished"));
+                    + " logged after " + pub.type().recordName() + " #" + pub.sequence() + "; a run ends with "
+                    + "ModelPublished or RunFailed"));
             int t = e.epoch();
             if (e.type() == RecordType.EPOCH_COMPLETED) {
                 int want = completed;
@@ -113,6 +115,12 @@ final class LogStructureCheck {
                 boolean first = decided.computeIfAbsent(e.type(), k -> new HashSet<>()).add(t);
                 checks.check(first, () -> Mismatch.of(e, e.type().recordName(), "a second " + e.type().recordName()
                         + " for epoch " + t + " (one per epoch)"));
+            } else if (e.type() == RecordType.RUN_FAILED) {
+                int done = completed;
+                checks.check(t == done, () -> Mismatch.of(e, "RunFailed.header.epoch", "logged for epoch " + t
+                        + " but " + done + (done == 1 ? " epoch had" : " epochs had") + " completed: a run fails in the "
+                        + "epoch after its last completed one"));
+                published = e;
             } else if (e.type() == RecordType.MODEL_PUBLISHED) {
                 int done = completed;
                 checks.check(done > 0 && t == done - 1, () -> Mismatch.of(e, "ModelPublished.header.epoch",

@@ -76,7 +76,8 @@ public final class RunTimeline {
                 .mapToInt(LoggedEvent::epoch).findFirst();
         int epochs = 0;
         for (LoggedEvent e : log.ordered()) {
-            if (e.type() != RecordType.RUN_STARTED && e.type() != RecordType.MODEL_PUBLISHED) {
+            if (e.type() != RecordType.RUN_STARTED && e.type() != RecordType.MODEL_PUBLISHED
+                    && e.type() != RecordType.RUN_FAILED) {
                 epochs = Math.max(epochs, e.epoch() + 1);
             }
         }

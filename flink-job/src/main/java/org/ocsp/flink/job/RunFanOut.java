@@ -17,7 +17,7 @@ import org.ocsp.flink.job.deadletter.DeadLetters;
 /**
  * Sends every batch to every active run (broadcast state: run id -> dataset filter, from valid
  * RunStarted events); the trainer decides where in the stream a run starts (the next epoch).
- * A run's ModelPublished retires it: it has consumed its last epoch, and every further copy would
+ * A run's ModelPublished or RunFailed retires it: it has consumed its last epoch, and every further copy would
  * only be serialised to the trainer to be dropped there (a long-lived job would pay for every run it
  * ever finished). Events of runs it has never registered are dead-lettered here ("event for unknown
  * run"), once, by subtask 0 (every subtask sees every broadcast event).
@@ -28,7 +28,7 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
     /** Run id -> dataset name the run trains on ("" = any). */
     public static final MapStateDescriptor<String, String> RUNS =
             new MapStateDescriptor<>("active-runs", Types.STRING, Types.STRING);
-    /** Runs retired by their ModelPublished (the value is unused): still known, no longer fed. */
+    /** Runs retired by their ModelPublished or RunFailed (the value is unused): still known, no longer fed. */
     public static final MapStateDescriptor<String, Boolean> FINISHED =
             new MapStateDescriptor<>("finished-runs", Types.STRING, Types.BOOLEAN);
 
@@ -55,7 +55,8 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
     @Override
     public void processBroadcastElement(ControlEvent e, Context ctx, Collector<RunBatch> out) throws Exception {
         boolean known = ctx.getBroadcastState(RUNS).contains(e.runId) || ctx.getBroadcastState(FINISHED).contains(e.runId);
-        if (e.type == RecordType.MODEL_PUBLISHED && ctx.getBroadcastState(RUNS).contains(e.runId)) {
+        boolean ended = e.type == RecordType.MODEL_PUBLISHED || e.type == RecordType.RUN_FAILED;
+        if (ended && ctx.getBroadcastState(RUNS).contains(e.runId)) {
             ctx.getBroadcastState(RUNS).remove(e.runId);
             ctx.getBroadcastState(FINISHED).put(e.runId, true);
             return;

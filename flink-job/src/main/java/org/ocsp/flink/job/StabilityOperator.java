@@ -50,6 +50,7 @@ import org.ocsp.schemas.avro.event.PruningEvent;
 import org.ocsp.schemas.avro.event.PruningReason;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
+import org.ocsp.schemas.avro.event.RunFailed;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 
@@ -138,6 +139,10 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
             decide(m, 0, o, out);
             return;
         }
+        if (o.kind == TrainerOutput.Kind.FAILED) {
+            failed(o, out);
+            return;
+        }
         RunModel m = model(o.runId);
         if (o.kind == TrainerOutput.Kind.EPOCH) {
             emit(out, m, EpochCompleted.newBuilder().setHeader(header(m, o.epoch, o)).setDatasetEpoch(o.datasetEpoch)
@@ -153,6 +158,24 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
                             .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
                             .setFlops(o.flops).setParams(o.params).build()).build());
         }
+    }
+
+    /** Logs RunFailed, the run's last event, and releases its state here. */
+    private void failed(TrainerOutput o, Collector<OutRecord> out) throws Exception {
+        if (runStarted.value() == null) { // it failed before its first batch started it here
+            runStarted.update(o.runStarted);
+            nextSequence.update(1L);
+            chainHead.update(EventChain.hash(o.runStarted));
+        }
+        RunModel m = model(o.runId);
+        emit(out, m, RunFailed.newBuilder().setHeader(header(m, o.epoch, o)).setStage(o.failureStage)
+                .setReason(o.failureReason).setInput(o.failureInput).build());
+        runStarted.clear();
+        tracker.clear();
+        nextSequence.clear();
+        chainHead.clear();
+        models.remove(o.runId);
+        metrics.remove(o.runId);
     }
 
     private void decide(RunModel m, int t, TrainerOutput o, Collector<OutRecord> out) throws Exception {

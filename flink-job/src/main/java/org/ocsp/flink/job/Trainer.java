@@ -23,6 +23,7 @@ import org.ocsp.flink.job.run.EpochGate;
 import org.ocsp.flink.job.run.LiveRun;
 import org.ocsp.flink.job.run.LoggedDecisions;
 import org.ocsp.flink.job.run.ModelPublisher;
+import org.ocsp.flink.job.run.RunFault;
 import org.ocsp.flink.job.run.RunLifecycle;
 import org.ocsp.flink.job.run.ScoresCodec;
 import org.ocsp.flink.job.run.WaitingBatches;
@@ -136,8 +137,12 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             return;
         }
         RunLifecycle run = found.get();
-        accept(run, b, ctx, out);
-        progress(run, ctx, out);
+        try {
+            accept(run, b, ctx, out);
+            progress(run, ctx, out);
+        } catch (RunFault f) {
+            fail(run, ctx, out, f);
+        }
         state.save(run);
     }
 
@@ -193,7 +198,12 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                 break;
             default: {
                 LiveRun r = live(run, ctx.getCurrentKey());
-                r.step(b);
+                try {
+                    r.step(b);
+                } catch (RunFault f) {
+                    rejected.batch(ctx, run, b, "run FAILED: " + f.getMessage());
+                    throw f;
+                }
                 RunMetrics m = metrics.run(ctx.getCurrentKey());
                 m.loss = r.train.meanLoss();
                 m.accuracy = r.train.accuracy();
@@ -251,7 +261,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         if (found.isEmpty()) {
             return;
         }
-        progress(found.get(), ctx, out);
+        try {
+            progress(found.get(), ctx, out);
+        } catch (RunFault f) {
+            fail(found.get(), ctx, out, f);
+        }
         state.save(found.get());
     }
 
@@ -300,7 +314,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         Decision d;
         try {
             d = LoggedDecisions.decode(e, codec);
-        } catch (UnreadableRecordException | RuntimeException ex) {
+        } catch (UnreadableRecordException ex) { // anything else from decoding is a bug and fails the job
             rejected.event(ctx, e, "cannot apply " + e.type + ": " + ex.getMessage(), run.configHash());
             state.save(run);
             return;
@@ -312,7 +326,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             return;
         }
         run.decide(e.sequence, d);
-        progress(run, ctx, out);
+        try {
+            progress(run, ctx, out);
+        } catch (RunFault f) {
+            fail(run, ctx, out, f);
+        }
         state.save(run);
     }
 
@@ -344,11 +362,39 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             return;
         }
         RunLifecycle run = RunLifecycle.join(e.value, hash);
-        for (RunBatch b : state.takeEarly()) {
-            accept(run, b, ctx, out);
+        try {
+            for (RunBatch b : state.takeEarly()) {
+                accept(run, b, ctx, out);
+            }
+            progress(run, ctx, out);
+        } catch (RunFault f) {
+            fail(run, ctx, out, f);
         }
-        progress(run, ctx, out);
         state.save(run);
+    }
+
+    /**
+     * Ends the run as FAILED: the stability operator logs RunFailed, the run's model, queue and
+     * metrics are released, and its later batches and events are dropped; other runs go on.
+     */
+    private void fail(RunLifecycle run, Context ctx, Collector<TrainerOutput> out, RunFault f) throws Exception {
+        String runId = ctx.getCurrentKey();
+        LOG.warn("Run {} FAILED in stage {} at epoch {}: {}", runId, f.stage().logName(), run.epoch(), f.getMessage());
+        metrics.runsFailed.inc();
+        TrainerOutput o = new TrainerOutput();
+        o.runId = runId;
+        o.kind = TrainerOutput.Kind.FAILED;
+        o.epoch = run.epoch();
+        o.step = live.find(runId).map(r -> r.session.iteration()).orElse(0L);
+        o.runStarted = run.runStarted(); // a run that failed while starting has no state in the stability operator yet
+        o.failureStage = f.stage().logName();
+        o.failureReason = f.getMessage();
+        o.failureInput = f.input().orElse(null);
+        out.collect(o);
+        run.finish();
+        state.dropModel();
+        queue.clear(runId);
+        live.end(runId);
     }
 
     private Optional<String> memoryProblem(RunSpec spec) {

@@ -3,14 +3,16 @@ package org.ocsp.flink.job;
 /**
  * What the trainer tells the stability operator about one run, in order: START (the run began,
  * with the saliency for epoch 0's decision when it needs one), EPOCH (an epoch finished: metrics
- * and the saliency for the next decision), PUBLISHED (the final model was written). Flink POJO.
+ * and the saliency for the next decision), PUBLISHED (the final model was written), FAILED (a
+ * fault of the run's own ended it; nothing of the run follows). Flink POJO.
  */
 public class TrainerOutput {
     /** What the output says; the fields each kind fills are named with the field. */
     public enum Kind {
         START,
         EPOCH,
-        PUBLISHED
+        PUBLISHED,
+        FAILED
     }
 
     public String runId;
@@ -39,6 +41,10 @@ public class TrainerOutput {
     public String uri;
     public String sha256;
     public long sizeBytes;
+    /** FAILED: where ({@link org.ocsp.flink.job.run.RunFault.Stage#logName()}), why, and the input that caused it (nullable). */
+    public String failureStage;
+    public String failureReason;
+    public String failureInput;
 
     public TrainerOutput() {
     }

@@ -19,6 +19,8 @@ public final class TrainerMetrics {
     public final Counter runsFromEarlierJobs;
     /** Waiting batches read again from Kafka (after a restore, or beyond the memory budget). */
     public final Counter batchesReread;
+    /** Runs ended as FAILED by a fault of their own (RunFailed in the log); alert on any increase. */
+    public final Counter runsFailed;
 
     public TrainerMetrics(MetricGroup group, ComputeDevice device) {
         this.group = group;
@@ -26,6 +28,7 @@ public final class TrainerMetrics {
         batchesBeforeRunStart = group.counter("batchesBeforeRunStart");
         runsFromEarlierJobs = group.counter("runsFromEarlierJobs");
         batchesReread = group.counter("batchesReread");
+        runsFailed = group.counter("runsFailed");
         group.gauge("device", (Gauge<String>) () -> device.kind().name());
     }
 

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSession;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.flink.job.RunBatch;
@@ -37,9 +38,17 @@ public final class LiveRun implements AutoCloseable {
         this.session = session;
     }
 
-    public static LiveRun create(String runId, RunSpec spec, int trainBatchesPerEpoch) {
-        return new LiveRun(runId, spec, TrainingSession.create(RunSpecs.graph(spec),
-                RunSpecs.settings(spec, trainBatchesPerEpoch)));
+    /**
+     * @throws RunFault if the model or the optimiser cannot be built from the spec: model-ops
+     *     refuses a value that the spec's validation let through (the run's fault, not the job's)
+     */
+    public static LiveRun create(String runId, RunSpec spec, int trainBatchesPerEpoch) throws RunFault {
+        try {
+            return new LiveRun(runId, spec, TrainingSession.create(RunSpecs.graph(spec),
+                    RunSpecs.settings(spec, trainBatchesPerEpoch)));
+        } catch (IllegalArgumentException e) {
+            throw new RunFault(RunFault.Stage.START, "cannot build the run from its spec: " + e.getMessage(), null, e);
+        }
     }
 
     /** Images per second from the epoch's start (its decision applied) to its last TRAIN batch, waits included. */
@@ -55,14 +64,25 @@ public final class LiveRun implements AutoCloseable {
         changed = true;
     }
 
-    /** Trains (TRAIN) or evaluates (EVAL) one batch and adds it to the epoch's sums. */
-    public void step(RunBatch b) {
+    /**
+     * Trains (TRAIN) or evaluates (EVAL) one batch and adds it to the epoch's sums.
+     *
+     * @throws RunFault if the loss is not finite: the run diverged (its weights are no longer
+     *     numbers, and every later batch and decision would be meaningless)
+     */
+    public void step(RunBatch b) throws RunFault {
         changed = true;
         batchesTopic = b.topic;
+        StepResult r = b.eval ? session.evalBatch(b.features, b.labels, b.n) : session.trainBatch(b.features, b.labels, b.n);
+        if (!Double.isFinite(r.loss())) {
+            throw new RunFault(RunFault.Stage.TRAIN, "training diverged: the loss of " + b.describe() + " is " + r.loss()
+                    + " (learning rate " + session.learningRate() + "; try a lower --lr)", b.topic + "-" + b.partition
+                    + "@" + b.offset, null);
+        }
         if (b.eval) {
-            eval.add(session.evalBatch(b.features, b.labels, b.n), b.n);
+            eval.add(r, b.n);
         } else {
-            train.add(session.trainBatch(b.features, b.labels, b.n), b.n);
+            train.add(r, b.n);
             trainEndNanos = System.nanoTime();
         }
     }

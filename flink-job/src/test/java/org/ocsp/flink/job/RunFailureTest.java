@@ -1,0 +1,179 @@
+package org.ocsp.flink.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ocsp.flink.audit.DecisionVerifier;
+import org.ocsp.flink.audit.LoggedEvent;
+import org.ocsp.flink.audit.RunLog;
+import org.ocsp.flink.audit.VerificationResult;
+import org.ocsp.flink.chain.EventChain;
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.job.kafka.BatchReader;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.deadletter.DeadLetter;
+import org.ocsp.schemas.avro.event.RunFailed;
+import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.event.RunStarted;
+
+/**
+ * A run whose training diverges ends as FAILED (a dead letter for the batch, RunFailed in the log,
+ * its state released) while the other run on the same task trains on; the log of the failed run
+ * is complete and verifies.
+ */
+class RunFailureTest {
+    private static final EventCodec CODEC = EventCodec.create();
+    private static final int BATCH = 16;
+    private static final int TRAIN_BATCHES = 4;
+
+    private static final BatchReader NO_READS = new BatchReader() {
+        @Override
+        public Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses) {
+            return Map.of();
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private static RunSpec spec(double lr) {
+        RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 3).build();
+        spec.setBatchSize(BATCH);
+        spec.getStability().setMonitorStart(1);
+        spec.getOptimizer().setLearningRate(lr);
+        return spec;
+    }
+
+    private static ControlEvent runStarted(String runId, RunSpec spec) {
+        ControlEvent e = new ControlEvent();
+        e.runId = runId;
+        e.type = RecordType.RUN_STARTED;
+        e.sequence = 0;
+        e.value = CODEC.encode(RunSpecs.runStarted(runId, spec));
+        e.topic = "events";
+        return e;
+    }
+
+    /** Dataset epoch 0: TRAIN batches, one EVAL batch and the EpochEnd marker, for {@code runId}. */
+    private static List<RunBatch> epoch(String runId) {
+        Random random = new Random(3);
+        List<RunBatch> s = new ArrayList<>();
+        for (int i = 0; i <= TRAIN_BATCHES; i++) {
+            RunBatch b = base(runId, i);
+            b.eval = i == TRAIN_BATCHES;
+            b.index = b.eval ? 0 : i;
+            b.batchCount = b.eval ? 1 : TRAIN_BATCHES;
+            b.n = BATCH;
+            b.c = 1;
+            b.h = 28;
+            b.w = 28;
+            b.features = new float[BATCH * 28 * 28];
+            for (int k = 0; k < b.features.length; k++) {
+                b.features[k] = (float) random.nextGaussian();
+            }
+            b.labels = new int[BATCH];
+            for (int k = 0; k < BATCH; k++) {
+                b.labels[k] = random.nextInt(10);
+            }
+            s.add(b);
+        }
+        RunBatch end = base(runId, TRAIN_BATCHES + 1);
+        end.epochEnd = true;
+        end.trainBatches = TRAIN_BATCHES;
+        end.evalBatches = 1;
+        s.add(end);
+        return s;
+    }
+
+    private static RunBatch base(String runId, long offset) {
+        RunBatch b = new RunBatch();
+        b.runId = runId;
+        b.datasetName = "fashion-mnist";
+        b.epoch = 0;
+        b.topic = "batches";
+        b.offset = offset;
+        return b;
+    }
+
+    @Test
+    void aDivergingRunFailsAloneAndItsLogEndsWithRunFailed(@TempDir Path dir) throws Exception {
+        List<TrainerOutput> outputs;
+        List<DeadLetter> dead = new ArrayList<>();
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20)) {
+            h.processElement2(runStarted("diverges", spec(1e30)), 0);
+            h.processElement2(runStarted("healthy", spec(0.01)), 0);
+            List<RunBatch> bad = epoch("diverges");
+            List<RunBatch> good = epoch("healthy");
+            for (int i = 0; i < bad.size(); i++) {
+                h.processElement1(bad.get(i), 0);
+                h.processElement1(good.get(i), 0);
+            }
+            outputs = h.extractOutputValues();
+            for (StreamRecord<OutRecord> r : h.getSideOutput(DeadLetters.TAG)) {
+                dead.add(CODEC.decode(r.getValue().value, DeadLetter.class));
+            }
+        }
+        List<TrainerOutput> failed = outputs.stream().filter(o -> o.kind == TrainerOutput.Kind.FAILED).toList();
+        assertEquals(1, failed.size(), "one FAILED output");
+        TrainerOutput f = failed.get(0);
+        assertEquals("diverges", f.runId);
+        assertEquals("train", f.failureStage);
+        assertTrue(f.failureReason.startsWith("training diverged: the loss of "), f.failureReason);
+        assertTrue(f.failureInput.startsWith("batches-0@"), f.failureInput);
+        assertEquals(1, dead.size(), "the batch that diverged, and nothing for the batches the failed run no longer takes");
+        assertTrue(dead.get(0).getReason().startsWith("run FAILED: training diverged"), dead.get(0).getReason());
+        assertEquals("diverges", dead.get(0).getRunId());
+        assertEquals(0, outputs.stream().filter(o -> o.runId.equals("diverges") && outputs.indexOf(o) > outputs.indexOf(f))
+                .count(), "nothing of the failed run after it failed");
+        assertTrue(outputs.stream().anyMatch(o -> o.runId.equals("healthy") && o.kind == TrainerOutput.Kind.EPOCH),
+                "the other run finished its epoch");
+
+        // The stability operator logs RunFailed as the run's next event, linked into its chain.
+        List<OutRecord> events;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TrainerOutput, OutRecord> s =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events", Optional.empty()),
+                        o -> o.runId, Types.STRING)) {
+            for (TrainerOutput o : outputs) {
+                if (o.runId.equals("diverges")) {
+                    s.processElement(o, 0);
+                }
+            }
+            events = s.extractOutputValues();
+        }
+        byte[] startedBytes = outputs.stream().filter(o -> o.runId.equals("diverges") && o.kind == TrainerOutput.Kind.START)
+                .findFirst().orElseThrow().runStarted;
+        RunFailed logged = CODEC.decode(events.get(events.size() - 1).value, RunFailed.class);
+        assertEquals(f.failureReason, logged.getReason());
+        assertEquals(1, logged.getHeader().getSequence());
+        assertEquals(EventChain.hash(startedBytes), logged.getHeader().getPreviousHash());
+
+        List<LoggedEvent> log = new ArrayList<>();
+        log.add(LoggedEvent.of(CODEC.decode(startedBytes, RunStarted.class), startedBytes, Optional.empty(), Optional.empty(),
+                Optional.of("diverges")));
+        for (OutRecord r : events) {
+            log.add(LoggedEvent.of(CODEC.decode(r.value), r.value, Optional.empty(), Optional.empty(), Optional.of("diverges")));
+        }
+        VerificationResult v = new DecisionVerifier().verify(RunLog.of("diverges", log));
+        assertTrue(v.ok(), v.describe());
+        assertTrue(v.notes().stream().anyMatch(n -> n.startsWith("the run FAILED in epoch 0 (stage train): training "
+                + "diverged")), v.describe());
+    }
+}
