@@ -22,6 +22,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -37,7 +38,8 @@ class FlinkConfigTest {
           TaskManagerOptions.class,
           CheckpointingOptions.class,
           StateBackendOptions.class,
-          RestOptions.class);
+          RestOptions.class,
+          RestartStrategyOptions.class);
 
   private static Configuration load() {
     assertTrue(

@@ -110,6 +110,19 @@ class FlinkDeploymentTest {
 
     @ParameterizedTest
     @FieldSource("ALL")
+    void restartsAreBoundedAsTheJobDeclaresThem(String kustomization) {
+        java.util.Map<String, String> given = new java.util.HashMap<>();
+        conf(kustomization).fields().forEachRemaining(f -> given.put(f.getKey(), f.getValue().asText()));
+        org.apache.flink.configuration.Configuration k8s = org.apache.flink.configuration.Configuration.fromMap(given);
+        org.apache.flink.configuration.Configuration declared = org.ocsp.flink.job.RestartPolicy.configuration();
+        for (org.apache.flink.configuration.ConfigOption<?> o : org.ocsp.flink.job.RestartPolicy.OPTIONS) {
+            assertTrue(k8s.contains(o), kustomization + ": flinkConfiguration sets no " + o.key());
+            assertEquals(declared.get(o), k8s.get(o), kustomization + ": " + o.key());
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("ALL")
     void stateIsRocksDbWithIncrementalCheckpointsOnS3(String kustomization) {
         assertEquals("rocksdb", confValue(kustomization, "state.backend.type"));
         assertEquals("true", confValue(kustomization, "execution.checkpointing.incremental"));
@@ -217,6 +230,10 @@ class FlinkDeploymentTest {
                 kustomization + ": --parallelism");
         long intervalMs = TimeUtils.parseDuration(confValue(kustomization, "execution.checkpointing.interval")).toMillis();
         assertEquals(intervalMs, (long) parsed.matchedOptionValue("--checkpoint-interval-ms", 0L), kustomization);
+        long timeoutMs = TimeUtils.parseDuration(confValue(kustomization, "execution.checkpointing.timeout")).toMillis();
+        assertTrue(intervalMs + timeoutMs < Long.parseLong(org.ocsp.flink.job.TrainerJob.TRANSACTION_TIMEOUT_MS),
+                kustomization + ": checkpoint interval + timeout must stay below the sink's transaction timeout, or the "
+                        + "broker aborts a pre-committed transaction with its decisions");
         assertEquals(Boolean.FALSE, parsed.commandSpec().findOption("--create-topics").getValue(),
                 kustomization + ": the job must not create topics; Strimzi's KafkaTopic resources do");
         assertEquals(Topics.DEFAULT_PREFIX, parsed.matchedOptionValue("--topic-prefix", Topics.DEFAULT_PREFIX), kustomization);

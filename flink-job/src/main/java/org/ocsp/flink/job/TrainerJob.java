@@ -48,8 +48,16 @@ import org.ocsp.modelops.setting.Setting;
  */
 public final class TrainerJob {
     public static final String NAME = "ocsp-streaming-trainer";
-    /** Broker maximum is 15 min; the connector's default (1 h) would be refused (stack.md trap 1). */
-    public static final String TRANSACTION_TIMEOUT_MS = "600000";
+    /**
+     * The exactly-once sink's transaction timeout: the broker's default maximum (15 min; the
+     * connector's default of 1 h would be refused, stack.md trap 1). A transaction is open from one
+     * checkpoint until the next completes, so it must outlast the checkpoint interval plus the
+     * checkpoint timeout: otherwise a slow checkpoint lets the broker abort a pre-committed
+     * transaction, and the decision in it is lost. {@link Builder#build()} checks it.
+     */
+    public static final String TRANSACTION_TIMEOUT_MS = "900000";
+    /** How long a checkpoint may take before it is declared failed. */
+    public static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
 
     private final String bootstrapServers;
     private final Topics topics;
@@ -96,12 +104,13 @@ public final class TrainerJob {
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(10));
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, CHECKPOINT_TIMEOUT);
         checkpointDir.ifPresent(d -> {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, d);
         });
         restoreFrom.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p));
+        RestartPolicy.applyTo(conf);
         return conf;
     }
 
@@ -263,6 +272,13 @@ public final class TrainerJob {
                 p.add("Invalid value null for configuration topics: use Topics.defaults()");
             }
             check(p, JobSettingDef.CHECKPOINT_INTERVAL_MS, checkpointInterval == null ? null : checkpointInterval.toMillis());
+            if (checkpointInterval != null && checkpointInterval.plus(CHECKPOINT_TIMEOUT).toMillis()
+                    >= Long.parseLong(TRANSACTION_TIMEOUT_MS)) {
+                p.add("Invalid value " + checkpointInterval.toMillis() + " for configuration " + JobSettingDef.CHECKPOINT_INTERVAL_MS
+                        + ": the interval plus the checkpoint timeout (" + CHECKPOINT_TIMEOUT.toMinutes() + " min) must stay "
+                        + "below the sink's transaction.timeout.ms (" + TRANSACTION_TIMEOUT_MS + " ms), or the broker aborts "
+                        + "transactions that hold decisions");
+            }
             check(p, JobSettingDef.PARALLELISM, parallelism);
             // Whole MiB as on the command line, rounded down, so that a negative budget is refused.
             check(p, JobSettingDef.WAITING_BATCH_MEMORY_MB, waitingBatchBytes >> 20);

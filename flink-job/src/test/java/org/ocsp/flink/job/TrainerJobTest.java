@@ -30,6 +30,17 @@ class TrainerJobTest {
     }
 
     @Test
+    void aTransactionOutlastsTheCheckpointIntervalPlusTheCheckpointTimeout() {
+        Configuration c = TrainerJob.builder().setBootstrapServers("h:9092").build().configuration();
+        assertTrue(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).plus(c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT))
+                .toMillis() < Long.parseLong(TrainerJob.TRANSACTION_TIMEOUT_MS), "a slow checkpoint must not let the broker "
+                + "abort the transaction that holds a decision");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainerJob.builder()
+                .setBootstrapServers("h:9092").optCheckpointInterval(Duration.ofMinutes(5)).build());
+        assertTrue(e.getMessage().contains("must stay below the sink's transaction.timeout.ms (900000 ms)"), e.getMessage());
+    }
+
+    @Test
     void configurationUsesIncrementalRocksDbAndRetainsCheckpoints() {
         Configuration c = TrainerJob.builder().setBootstrapServers("h:9092").optCheckpointDir("file:///tmp/x").build()
                 .configuration();
