@@ -240,8 +240,9 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             }
             Optional<RunBatch> waiting = queue.take(run, ctx.getCurrentKey());
             if (waiting.isEmpty()) {
-                rejected.unreadable(ctx, run, head, "waiting batch " + head + " could not be read again from Kafka after a "
-                        + "restore (deleted by retention?); the epoch goes on without it");
+                rejected.unreadable(ctx, run, head, "waiting batch " + head + " could not be read again from Kafka: no "
+                        + "longer in the log (deleted by retention?), unreadable, or another record than the one stored "
+                        + "there; the epoch goes on without it");
                 continue;
             }
             RunBatch b = waiting.get();

@@ -10,7 +10,10 @@ import org.ocsp.flink.job.RunBatch;
 public interface BatchReader extends Serializable, AutoCloseable {
     /**
      * The batches at these addresses, decoded, not yet addressed to a run. An address that cannot
-     * be read (gone by retention, unreadable) is missing from the result.
+     * be read (gone by retention, unreadable, or holding another batch than the one stored there) is
+     * missing from the result.
+     *
+     * @throws BatchTopicUnavailableException if batches that are in the log cannot be read in time
      */
     Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses);
 

@@ -30,15 +30,26 @@ public final class KafkaBatchReader implements BatchReader {
     private static final long serialVersionUID = 1L;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaBatchReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
-    /** A partition that stops delivering before the wanted offsets is given up on after this long. */
-    private static final Duration STALL = Duration.ofMinutes(2);
+    /**
+     * The most one read may take: it runs on the task thread, where it holds up checkpoints. A
+     * broker that cannot deliver batches that are in its log within it is an infrastructure
+     * fault: the read fails the job, which restarts from its last checkpoint (RestartPolicy).
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Duration timeout;
 
     private final String bootstrapServers;
     private transient KafkaConsumer<byte[], byte[]> consumer;
     private transient EventCodec codec;
 
     public KafkaBatchReader(String bootstrapServers) {
+        this(bootstrapServers, TIMEOUT);
+    }
+
+    KafkaBatchReader(String bootstrapServers, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
+        this.timeout = timeout;
     }
 
     @Override
@@ -49,8 +60,15 @@ public final class KafkaBatchReader implements BatchReader {
         }
         KafkaConsumer<byte[], byte[]> c = consumer();
         c.assign(wanted.keySet());
-        Map<TopicPartition, Long> first = c.beginningOffsets(wanted.keySet());
-        Map<TopicPartition, Long> end = c.endOffsets(wanted.keySet());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, Long> first;
+        Map<TopicPartition, Long> end;
+        try {
+            first = c.beginningOffsets(wanted.keySet(), timeout);
+            end = c.endOffsets(wanted.keySet(), timeout);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unavailable(addresses.size(), wanted.keySet(), e);
+        }
         for (Map.Entry<TopicPartition, TreeMap<Long, BatchAddress>> e : wanted.entrySet()) {
             TreeMap<Long, BatchAddress> offsets = e.getValue();
             int before = offsets.size();
@@ -66,13 +84,15 @@ public final class KafkaBatchReader implements BatchReader {
         }
         wanted.values().removeIf(TreeMap::isEmpty);
         Map<BatchAddress, RunBatch> out = new HashMap<>();
-        long lastProgress = System.nanoTime();
-        while (!wanted.isEmpty() && System.nanoTime() - lastProgress < STALL.toNanos()) {
+        while (!wanted.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                c.assign(List.of());
+                throw unavailable(wanted.values().stream().mapToInt(TreeMap::size).sum(), wanted.keySet(), null);
+            }
             for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
                 TreeMap<Long, BatchAddress> offsets = wanted.get(new TopicPartition(r.topic(), r.partition()));
                 BatchAddress a = offsets == null ? null : offsets.remove(r.offset());
                 if (a != null) {
-                    lastProgress = System.nanoTime();
                     decode(r, a).ifPresent(b -> out.put(a, b));
                 }
             }
@@ -83,10 +103,22 @@ public final class KafkaBatchReader implements BatchReader {
         return out;
     }
 
+    private BatchTopicUnavailableException unavailable(int batches, java.util.Set<TopicPartition> partitions,
+                                                             Exception cause) {
+        return new BatchTopicUnavailableException("Cannot read " + batches + " waiting batches again from " + partitions
+                + " within " + timeout.toSeconds() + " s (is the broker down?): they are in the log, so the job fails "
+                + "and restarts from its last checkpoint instead of training without them", cause);
+    }
+
     private Optional<RunBatch> decode(ConsumerRecord<byte[], byte[]> r, BatchAddress a) {
         try {
-            return Optional.of(BatchDecoder.decode(new RawRecord(r.topic(), r.partition(), r.offset(), r.key(),
-                    r.value()), codec));
+            RunBatch b = BatchDecoder.decode(new RawRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()), codec);
+            Optional<String> mismatch = a.mismatch(b);
+            if (mismatch.isPresent()) {
+                LOG.warn("Waiting batch {} read again from Kafka is not the stored one: {}", a, mismatch.get());
+                return Optional.empty();
+            }
+            return Optional.of(b);
         } catch (UnreadableRecordException | BadInputException e) {
             LOG.warn("Waiting batch {} read again from Kafka cannot be decoded: {}", a, e.getMessage());
             return Optional.empty();

@@ -74,6 +74,49 @@ class KafkaBatchReaderITCase {
         assertEquals(5, end.trainBatches);
     }
 
+    @Test
+    void aRecordThatIsNotTheStoredBatchIsNotReturned() throws Exception {
+        String bootstrap = TestKafka.bootstrapServers();
+        Topics topics = Topics.withPrefix("reader-check-" + System.nanoTime() + ".");
+        TopicAdmin.createAll(bootstrap, topics);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        BatchAddress stored;
+        BatchAddress otherIndex;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            stored = address(producer.send(new ProducerRecord<>(topics.batches().name(),
+                    EventCodec.create().encode(batch(2)))).get(), 3);
+            stored.index = 2;
+            stored.eval = false;
+            otherIndex = address(producer.send(new ProducerRecord<>(topics.batches().name(),
+                    EventCodec.create().encode(batch(4)))).get(), 3);
+            otherIndex.index = 1; // stored as batch 1, but the topic holds batch 4 there now
+            otherIndex.eval = false;
+        }
+        BatchAddress otherEpoch = address(new RecordMetadata(new org.apache.kafka.common.TopicPartition(stored.topic, 0),
+                stored.offset, 0, 0, 0, 0), 7);
+        try (KafkaBatchReader reader = new KafkaBatchReader(bootstrap)) {
+            Map<BatchAddress, RunBatch> read = reader.read(List.of(stored, otherIndex));
+            assertEquals(java.util.Set.of(stored), read.keySet());
+            assertEquals(Map.of(), reader.read(List.of(otherEpoch)), "the record at that offset is of epoch 3, not 7");
+        }
+    }
+
+    @Test
+    void anUnreachableBrokerIsAClearJobFailureNotALostBatch() {
+        BatchAddress a = new BatchAddress();
+        a.topic = "ocsp.batches";
+        a.offset = 5;
+        try (KafkaBatchReader reader = new KafkaBatchReader("127.0.0.1:" + Loopbacks.closedPort(), java.time.Duration.ofSeconds(2))) {
+            BatchTopicUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    BatchTopicUnavailableException.class, () -> reader.read(List.of(a)));
+            assertTrue(e.getMessage().startsWith("Cannot read 1 waiting batches again from [ocsp.batches-0] within 2 s"),
+                    e.getMessage());
+        }
+    }
+
     private static BatchAddress address(RecordMetadata m, int epoch) {
         BatchAddress a = new BatchAddress();
         a.topic = m.topic();
