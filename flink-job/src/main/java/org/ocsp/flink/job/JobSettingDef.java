@@ -44,6 +44,12 @@ public final class JobSettingDef {
             .setDoc("Memory one run may need to train, estimated from its spec before anything is allocated (parameters, "
                     + "gradients, momentum, one batch's activations); a RunStarted that needs more is refused").build();
 
+    public static final Setting<Long> DECISION_WAIT_LIMIT_MS = Setting.ofLong("decision-wait-limit-ms")
+            .optDefault(1_800_000L).optValidator(Validator.atLeast(1000))
+            .setDoc("How long a run may wait for its next epoch's decision (normally about one checkpoint interval) "
+                    + "before it ends as FAILED: its MaskSnapshot was lost, or the stability operator could not make it")
+            .build();
+
     public static final Setting<String> SIGNING_KEY_FILE = Setting.ofString("signing-key-file")
             .optValidator(f -> f.isBlank() ? Optional.of("must name a file") : Optional.empty())
             .setDoc("Ed25519 private key (PKCS#8 PEM, e.g. a mounted Kubernetes Secret) the job signs every event it "
@@ -51,7 +57,7 @@ public final class JobSettingDef {
             .build();
 
     public static final List<Setting<?>> ALL = List.of(CHECKPOINT_INTERVAL_MS, MODEL_DIR, PARALLELISM, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, SIGNING_KEY_FILE);
+            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, DECISION_WAIT_LIMIT_MS, SIGNING_KEY_FILE);
 
     private JobSettingDef() {
     }

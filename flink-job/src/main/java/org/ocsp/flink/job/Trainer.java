@@ -66,6 +66,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
     private final BatchReader batchReader;
     private final long waitingBatchBytes;
     private final long runMemoryBytes;
+    private final long decisionWaitLimitMillis;
 
     private transient TrainerState state;
     private transient TrainerMetrics metrics;
@@ -81,9 +82,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
      *     a quarter of the heap's share of one slot is used)
      * @param runMemoryBytes the most one run may need to train ({@link MemoryEstimate}); a run that
      *     needs more is refused when it starts instead of failing the task when its model is built
+     * @param decisionWaitLimitMillis how long a run may wait for a decision before it ends as FAILED
      */
     public Trainer(DeadLetters deadLetters, String modelDir, BatchReader batchReader, long waitingBatchBytes,
-                   long runMemoryBytes) {
+                   long runMemoryBytes, long decisionWaitLimitMillis) {
+        this.decisionWaitLimitMillis = decisionWaitLimitMillis;
         this.deadLetters = deadLetters;
         this.modelDir = modelDir;
         this.batchReader = batchReader;
@@ -222,6 +225,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         while (!run.finished() && run.started()) {
             if (!run.decisionApplied()) {
                 if (run.waitingForDecision(monitorStart)) {
+                    awaitDecision(run, ctx);
                     return;
                 }
                 EpochGate.open(run, live(run, ctx.getCurrentKey()), metrics.run(ctx.getCurrentKey()));
@@ -253,6 +257,25 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
                 consume(run, b, ctx, out);
                 budget--;
             }
+        }
+    }
+
+    /**
+     * Notes when the run began to wait for its decision and arms a timer for the limit; past the
+     * limit the decision is taken as lost (a MaskSnapshot in an aborted transaction, a stability
+     * operator that could not decide) and the run fails instead of waiting forever.
+     */
+    private void awaitDecision(RunLifecycle run, Context ctx) throws RunFault {
+        RunMetrics m = metrics.run(ctx.getCurrentKey());
+        long now = ctx.timerService().currentProcessingTime();
+        if (m.waitingSinceMillis == 0) {
+            m.waitingSinceMillis = now;
+            ctx.timerService().registerProcessingTimeTimer(now + decisionWaitLimitMillis);
+        } else if (now - m.waitingSinceMillis >= decisionWaitLimitMillis) {
+            throw new RunFault(RunFault.Stage.DECISION, "no decision for epoch " + run.epoch() + " arrived within "
+                    + (now - m.waitingSinceMillis) / 1000 + " s (" + JobSettingDef.DECISION_WAIT_LIMIT_MS + " "
+                    + decisionWaitLimitMillis + "): its MaskSnapshot was lost (an aborted transaction?) or the stability "
+                    + "operator could not make it", null, null);
         }
     }
 

@@ -71,6 +71,7 @@ public final class TrainerJob {
     private final long waitingBatchBytes;
     private final long runMemoryBytes;
     private final Optional<String> signingKeyFile;
+    private final Duration decisionWaitLimit;
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -85,6 +86,7 @@ public final class TrainerJob {
         this.waitingBatchBytes = b.waitingBatchBytes;
         this.runMemoryBytes = b.runMemoryBytes;
         this.signingKeyFile = b.signingKeyFile;
+        this.decisionWaitLimit = b.decisionWaitLimit;
     }
 
     public static Builder builder() {
@@ -150,7 +152,8 @@ public final class TrainerJob {
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
                 .connect(control.keyBy(e -> e.runId, Types.STRING))
                 .transform("trainer", TypeInformation.of(TrainerOutput.class), new TrainerOperator(new Trainer(dl, modelDir,
-                        new KafkaBatchReader(bootstrapServers), waitingBatchBytes, runMemoryBytes)))
+                        new KafkaBatchReader(bootstrapServers), waitingBatchBytes, runMemoryBytes,
+                        decisionWaitLimit.toMillis())))
                 .uid(Trainer.UID);
 
         SingleOutputStreamOperator<OutRecord> events = trained.keyBy(o -> o.runId, Types.STRING)
@@ -183,6 +186,7 @@ public final class TrainerJob {
         private long waitingBatchBytes = JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20;
         private long runMemoryBytes = JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20;
         private Optional<String> signingKeyFile = Optional.empty();
+        private Duration decisionWaitLimit = Duration.ofMillis(JobSettingDef.DECISION_WAIT_LIMIT_MS.defaultValue().orElseThrow());
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -249,6 +253,12 @@ public final class TrainerJob {
             return this;
         }
 
+        /** {@link JobSettingDef#DECISION_WAIT_LIMIT_MS}. */
+        public Builder optDecisionWaitLimit(Duration limit) {
+            this.decisionWaitLimit = limit;
+            return this;
+        }
+
         /** {@link JobSettingDef#SIGNING_KEY_FILE}: a path on the task managers. */
         public Builder optSigningKeyFile(String file) {
             this.signingKeyFile = Optional.of(file);
@@ -283,6 +293,7 @@ public final class TrainerJob {
             // Whole MiB as on the command line, rounded down, so that a negative budget is refused.
             check(p, JobSettingDef.WAITING_BATCH_MEMORY_MB, waitingBatchBytes >> 20);
             check(p, JobSettingDef.RUN_MEMORY_MB, runMemoryBytes >> 20);
+            check(p, JobSettingDef.DECISION_WAIT_LIMIT_MS, decisionWaitLimit == null ? null : decisionWaitLimit.toMillis());
             check(p, JobSettingDef.MODEL_DIR, modelDir);
             check(p, JobSettingDef.GROUP_ID, groupId);
             check(p, JobSettingDef.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);

@@ -176,4 +176,29 @@ class RunFailureTest {
         assertTrue(v.notes().stream().anyMatch(n -> n.startsWith("the run FAILED in epoch 0 (stage train): training "
                 + "diverged")), v.describe());
     }
+
+    @Test
+    void aRunWhoseDecisionNeverArrivesFailsAfterTheWaitLimit(@TempDir Path dir) throws Exception {
+        long limit = 60_000;
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20,
+                        JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20, limit)) {
+            h.setProcessingTime(1_000);
+            h.processElement2(runStarted("waits", spec(0.01)), 0);
+            for (RunBatch b : epoch("waits")) { // epoch 0 ends; epoch 1 needs the decision the log never brings
+                h.processElement1(b, 0);
+            }
+            h.setProcessingTime(1_000 + limit - 1);
+            assertTrue(h.extractOutputValues().stream().noneMatch(o -> o.kind == TrainerOutput.Kind.FAILED),
+                    "still within the limit");
+            h.setProcessingTime(1_000 + limit);
+            List<TrainerOutput> failed = h.extractOutputValues().stream().filter(o -> o.kind == TrainerOutput.Kind.FAILED)
+                    .toList();
+            assertEquals(1, failed.size(), "the run fails once the limit has passed");
+            assertEquals("decision", failed.get(0).failureStage);
+            assertEquals(1, failed.get(0).epoch);
+            assertTrue(failed.get(0).failureReason.startsWith("no decision for epoch 1 arrived within 60 s"),
+                    failed.get(0).failureReason);
+        }
+    }
 }

@@ -135,9 +135,17 @@ class TrainerCheckpointTest {
     static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
             StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom, BatchReader reader, long waitingBytes,
             long runMemoryBytes) throws Exception {
+        return harness(backend, modelDir, restoreFrom, reader, waitingBytes, runMemoryBytes,
+                JobSettingDef.DECISION_WAIT_LIMIT_MS.defaultValue().orElseThrow());
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
+            StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom, BatchReader reader, long waitingBytes,
+            long runMemoryBytes, long decisionWaitLimitMillis) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(new TrainerOperator(new Trainer(new DeadLetters("dead"),
-                        modelDir.toString(), reader, waitingBytes, runMemoryBytes)), b -> b.runId, e -> e.runId, Types.STRING);
+                        modelDir.toString(), reader, waitingBytes, runMemoryBytes, decisionWaitLimitMillis)),
+                        b -> b.runId, e -> e.runId, Types.STRING);
         h.setStateBackend(backend);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);

@@ -15,6 +15,8 @@ public final class RunMetrics {
     public volatile double lambda;
     public volatile double stability;
     public volatile long decisionWaitMillis;
+    /** Processing time (ms) since which the run waits for its epoch's decision; 0 when it does not wait. */
+    public volatile long waitingSinceMillis;
 
     static RunMetrics trainer(MetricGroup parent, String runId) {
         RunMetrics m = new RunMetrics();
@@ -28,6 +30,9 @@ public final class RunMetrics {
         g.gauge("flops", (Gauge<Long>) () -> m.flops);
         g.gauge("lambda", (Gauge<Double>) () -> m.lambda);
         g.gauge("decisionWaitMillis", (Gauge<Long>) () -> m.decisionWaitMillis);
+        // How long the run has been waiting for its current decision, 0 when it is not: alert on it.
+        g.gauge("decisionWaitingMillis", (Gauge<Long>) () -> m.waitingSinceMillis == 0 ? 0L
+                : System.currentTimeMillis() - m.waitingSinceMillis);
         return m;
     }
 

@@ -18,6 +18,7 @@ public final class EpochGate {
         if (r.epochEndNanos != 0) {
             m.decisionWaitMillis = (System.nanoTime() - r.epochEndNanos) / 1_000_000;
         }
+        m.waitingSinceMillis = 0;
         r.startEpoch();
     }
 
