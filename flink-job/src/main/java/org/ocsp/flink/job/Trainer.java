@@ -169,8 +169,14 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             case WAIT:
                 queue.add(run, ctx.getCurrentKey(), b);
                 break;
+            case IGNORE_FINISHED:
+                metrics.batchesAfterRunEnd.inc(); // the run published its model, stopped or failed
+                break;
+            case IGNORE_BEYOND_PLAN:
+                metrics.batchesBeyondPlan.inc();
+                break;
             default:
-                break; // finished, or beyond the planned epochs
+                throw new IllegalStateException("Unhandled route " + a.route());
         }
     }
 
@@ -372,6 +378,8 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             if (!existing.configHash().equals(hash)) {
                 rejected.event(ctx, e, "run '" + e.runId + "' was already started with config " + existing.configHash()
                         + "; a run id cannot be reused with another spec (" + hash + ")", hash);
+            } else {
+                metrics.duplicateRunStarted.inc();
             }
             return;
         }

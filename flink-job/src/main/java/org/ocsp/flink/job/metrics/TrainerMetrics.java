@@ -19,6 +19,11 @@ public final class TrainerMetrics {
     public final Counter runsFromEarlierJobs;
     /** Waiting batches read again from Kafka (after a restore, or beyond the memory budget). */
     public final Counter batchesReread;
+    /** Batches dropped without a dead letter, one counter per reason: none vanishes uncounted. */
+    public final Counter batchesAfterRunEnd;
+    public final Counter batchesBeyondPlan;
+    /** RunStarted events repeated with the same spec (a client retry): ignored. */
+    public final Counter duplicateRunStarted;
     /** Runs ended as FAILED by a fault of their own (RunFailed in the log); alert on any increase. */
     public final Counter runsFailed;
 
@@ -29,6 +34,9 @@ public final class TrainerMetrics {
         runsFromEarlierJobs = group.counter("runsFromEarlierJobs");
         batchesReread = group.counter("batchesReread");
         runsFailed = group.counter("runsFailed");
+        batchesAfterRunEnd = group.counter("batchesAfterRunEnd");
+        batchesBeyondPlan = group.counter("batchesBeyondPlan");
+        duplicateRunStarted = group.counter("duplicateRunStarted");
         group.gauge("device", (Gauge<String>) () -> device.kind().name());
     }
 

@@ -96,6 +96,9 @@ public final class RunLifecycle {
         WAIT
     }
 
+    /** How many epochs past the current one a batch may be and still wait (the next epoch's, before its decision). */
+    static final int MAX_EPOCHS_AHEAD = 1;
+
     /** The route of an arriving batch; {@code startsRun} when it was the run's first batch. */
     public record Arrival(Route route, boolean startsRun, String reason) {
         static Arrival of(Route r, boolean startsRun) {
@@ -141,6 +144,11 @@ public final class RunLifecycle {
         }
         if (epochsPlanned != null && runEpoch >= epochsPlanned) {
             return Arrival.of(Route.IGNORE_BEYOND_PLAN, starts);
+        }
+        if (runEpoch > epoch + MAX_EPOCHS_AHEAD) {
+            // Waiting, it would hold up every batch behind it until its epoch came: forever, for a stray.
+            return new Arrival(Route.REJECT, starts, "too far ahead: " + b.describe() + " (run epoch " + runEpoch
+                    + ") arrived while the run is at epoch " + epoch + "; at most the next epoch's batches may wait");
         }
         boolean now = queueEmpty() && runEpoch == epoch && decisionApplied;
         return Arrival.of(now ? Route.CONSUME : Route.WAIT, starts);

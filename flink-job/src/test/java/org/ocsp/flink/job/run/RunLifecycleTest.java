@@ -148,7 +148,7 @@ class RunLifecycleTest {
     void batchesBeyondThePlannedEpochsAreIgnored() {
         RunLifecycle run = started();
         assertEquals(Route.IGNORE_BEYOND_PLAN, arrive(run, train(5 + PLANNED, 0)).route());
-        assertEquals(Route.WAIT, run.arrive(train(5 + PLANNED, 0), Optional.empty(), null).route(), "open-ended run");
+        assertEquals(Route.WAIT, run.arrive(train(6, 0), Optional.empty(), null).route(), "open-ended run");
     }
 
     @Test
@@ -285,5 +285,17 @@ class RunLifecycleTest {
         bytes[3] = 1;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RunProgressSerializer.fromBytes(bytes));
         assertTrue(e.getMessage().contains("version 1, expected 2"), e.getMessage());
+    }
+
+    @Test
+    void aBatchMoreThanOneEpochAheadIsRejectedInsteadOfWaitingForever() {
+        RunLifecycle run = started(); // dataset epoch 5 is run epoch 0
+        RunLifecycle.Arrival next = arrive(run, train(6, 0));
+        assertEquals(Route.WAIT, next.route(), "the next epoch's first batch waits for its decision");
+        RunLifecycle.Arrival stray = run.arrive(train(5_000, 0), Optional.empty(), null); // an open-ended run
+        assertEquals(Route.REJECT, stray.route());
+        assertTrue(stray.reason().startsWith("too far ahead: "), stray.reason());
+        assertTrue(stray.reason().endsWith("(run epoch 4995) arrived while the run is at epoch 0; at most the next "
+                + "epoch's batches may wait"), stray.reason());
     }
 }
