@@ -57,7 +57,21 @@ public final class KafkaEventSource implements EventSource {
 
     @Override
     public RunLog load(String runId) throws IOException {
-        List<LoggedEvent> events = new ArrayList<>();
+        RunLog log = loadAll(runId).get(runId);
+        if (log == null) {
+            throw new NoSuchRunException(runId, "no events on topic " + topic);
+        }
+        return log;
+    }
+
+    /** Every run on the topic, by run id, in the order the runs first appear. */
+    public Map<String, RunLog> loadAll() throws IOException {
+        return loadAll(null);
+    }
+
+    /** @param only the one run to keep, or null for all */
+    private Map<String, RunLog> loadAll(String only) throws IOException {
+        Map<String, List<LoggedEvent>> byRun = new java.util.LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
@@ -74,16 +88,16 @@ public final class KafkaEventSource implements EventSource {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     // By header, not by key: an event written under another key is reported, not hidden.
-                    decode(r).filter(e -> e.runId().equals(runId)).ifPresent(events::add);
+                    decode(r).filter(e -> only == null || e.runId().equals(only))
+                            .ifPresent(e -> byRun.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e));
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new IOException("Cannot read topic '" + topic + "' from " + bootstrapServers + ": " + e.getMessage(), e);
         }
-        if (events.isEmpty()) {
-            throw new NoSuchRunException(runId, "no events on topic " + topic);
-        }
-        return RunLog.of(runId, events);
+        Map<String, RunLog> logs = new java.util.LinkedHashMap<>();
+        byRun.forEach((id, events) -> logs.put(id, RunLog.of(id, events)));
+        return logs;
     }
 
     private Optional<LoggedEvent> decode(ConsumerRecord<byte[], byte[]> r) {

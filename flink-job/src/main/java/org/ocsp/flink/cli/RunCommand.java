@@ -12,8 +12,28 @@ import picocli.CommandLine.Option;
 
 /** {@code run}: run control. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run control.",
-        subcommands = RunCommand.Start.class)
+        subcommands = {RunCommand.Start.class, RunCommand.ListRuns.class})
 final class RunCommand {
+    /** {@code run list}: every run on the events topic with its state, read from the log. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Every run in the event log: state (RUNNING, PRUNED, FINISHED, FAILED), phase, epochs, last event.")
+    static final class ListRuns implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            java.util.List<org.ocsp.flink.audit.RunStatus> runs = new java.util.ArrayList<>();
+            for (org.ocsp.flink.audit.RunLog log : org.ocsp.flink.audit.KafkaEventSource.builder()
+                    .setBootstrapServers(kafka.bootstrapServers).setTopic(kafka.topics().events().name()).build()
+                    .loadAll().values()) {
+                runs.add(org.ocsp.flink.audit.RunStatus.of(log));
+            }
+            System.out.print(org.ocsp.flink.audit.RunStatus.table(runs));
+            return 0;
+        }
+    }
+
     /** {@code run start}: emit RunStarted with the full spec. */
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Write RunStarted (full spec, config hash) to the events topic; the run joins the stream at "

@@ -71,6 +71,9 @@ class KafkaEventSourceITCase {
         assertEquals(events.size() + 1, all.eventsRead());
         assertEquals(1, all.mismatchesOf("key").size(), all.describe());
         assertThrows(NoSuchRunException.class, () -> source.load("never-started"));
+        java.util.Map<String, RunLog> runs = source.loadAll();
+        assertEquals(java.util.Set.of(log.runId()), runs.keySet(), "every run on the topic, by header");
+        assertEquals(RunStatus.State.FINISHED, RunStatus.of(runs.get(log.runId())).state());
     }
 
     private static ProducerRecord<byte[], byte[]> signed(ProducerRecord<byte[], byte[]> r, LoggedEvent e) {
