@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.ocsp.schemas.avro.control.RunStopRequested;
 import org.ocsp.schemas.avro.data.EpochEnd;
 import org.ocsp.schemas.avro.data.TrainingBatch;
 import org.ocsp.schemas.avro.deadletter.DeadLetter;
@@ -40,6 +41,7 @@ public enum RecordType {
   PRUNING_EVENT(PruningEvent.class, PruningEvent.getClassSchema()),
   MODEL_PUBLISHED(ModelPublished.class, ModelPublished.getClassSchema()),
   RUN_FAILED(RunFailed.class, RunFailed.getClassSchema()),
+  RUN_STOP_REQUESTED(RunStopRequested.class, RunStopRequested.getClassSchema()),
   DEAD_LETTER(DeadLetter.class, DeadLetter.getClassSchema());
 
   /** Name of the field that holds the {@link EventHeader} in every event record. */

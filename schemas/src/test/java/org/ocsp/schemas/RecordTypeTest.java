@@ -18,7 +18,7 @@ import org.ocsp.schemas.avro.event.EventHeader;
 class RecordTypeTest {
 
   private static final Set<RecordType> NOT_EVENTS =
-      EnumSet.of(RecordType.TRAINING_BATCH, RecordType.EPOCH_END, RecordType.DEAD_LETTER);
+      EnumSet.of(RecordType.TRAINING_BATCH, RecordType.EPOCH_END, RecordType.DEAD_LETTER, RecordType.RUN_STOP_REQUESTED);
 
   @ParameterizedTest
   @EnumSource(RecordType.class)

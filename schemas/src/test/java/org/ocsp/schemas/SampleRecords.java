@@ -29,6 +29,7 @@ import org.ocsp.schemas.avro.event.PruningReason;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
+import org.ocsp.schemas.avro.control.RunStopRequested;
 import org.ocsp.schemas.avro.event.RunFailed;
 import org.ocsp.schemas.avro.event.RunStarted;
 import org.ocsp.schemas.avro.event.SaliencyKind;
@@ -92,6 +93,9 @@ final class SampleRecords {
         return RunFailed.newBuilder().setHeader(header(12, "stability")).setStage("train")
             .setReason("training diverged: the loss of batch 3 of dataset epoch 14 is NaN")
             .setInput("batches-2@1234").build();
+      case RUN_STOP_REQUESTED:
+        return RunStopRequested.newBuilder().setRunId("run-7").setRequestedBy("alice").setReason("enough accuracy")
+            .setRequestedAt(TIME).build();
       case DEAD_LETTER:
         return DeadLetter.newBuilder().setSourceTopic("batches").setPartition(2).setOffset(1234L)
             .setStage("decode-batch").setErrorClass(UnreadableRecordException.class.getName())

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.RunEnd;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
  * Whether the log holds the whole run: RunStarted, an EpochCompleted for every epoch up to the
- * last planned one, and ModelPublished; or, for a run that FAILED, every epoch before the one
- * its RunFailed names. A log can be consistent with itself and still be cut
+ * last planned one, and ModelPublished; or, for a run that FAILED or was STOPPED, every epoch
+ * before the one its RunFailed or ModelPublished names. A log can be consistent with itself and still be cut
  * short (a truncated tail, a deleted ModelPublished); that makes it INCOMPLETE, not a mismatch, so
  * a run still in progress is told apart from a forged one. A run without planned epochs is
  * complete up to its last epoch; only its order and chain are checked.
@@ -30,14 +32,17 @@ final class CompletenessCheck {
         Integer planned = started.getSpec().getEpochsPlanned();
         Set<Integer> completed = new TreeSet<>();
         boolean published = false;
-        Integer failedIn = null;
+        Integer failedIn = null; // the epoch a run that ended early ended in
         for (LoggedEvent e : log.ordered()) {
             if (e.type() == RecordType.EPOCH_COMPLETED) {
                 completed.add(e.epoch());
             } else if (e.type() == RecordType.MODEL_PUBLISHED) {
                 published = true;
+                if (e.as(ModelPublished.class).getEndedBy() == RunEnd.STOPPED) {
+                    failedIn = e.epoch(); // ended early on request, in this epoch
+                }
             } else if (e.type() == RecordType.RUN_FAILED) {
-                failedIn = e.epoch();
+                failedIn = e.epoch(); // ended early on a fault of its own
             }
         }
         // A failed run ended where it failed: the epochs before it must be there, no model is due.
@@ -54,7 +59,7 @@ final class CompletenessCheck {
                     + " epochs, first " + absent.get(0) + ", last " + absent.get(absent.size() - 1)) + " of the "
                     + (planned == null ? "epochs trained" : planned + " planned"));
         }
-        if (planned != null && !published && failedIn == null) {
+        if (planned != null && !published && failedIn == null) { // a stopped run published its model too
             missing.add("ModelPublished is missing: the run published no model" + (absent.isEmpty() ? ""
                     : " (still training, or the log was cut short)"));
         }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.RunEnd;
 
 /**
  * Order and completeness of a run's log, from the headers alone:
@@ -123,8 +125,14 @@ final class LogStructureCheck {
                 published = e;
             } else if (e.type() == RecordType.MODEL_PUBLISHED) {
                 int done = completed;
-                checks.check(done > 0 && t == done - 1, () -> Mismatch.of(e, "ModelPublished.header.epoch",
-                        "logged for epoch " + t + " but the last completed epoch is " + (done - 1)));
+                if (e.as(ModelPublished.class).getEndedBy() == RunEnd.STOPPED) {
+                    checks.check(t == done, () -> Mismatch.of(e, "ModelPublished.header.epoch", "a run stopped in epoch "
+                            + t + ", but " + done + (done == 1 ? " epoch had" : " epochs had") + " completed: it stops "
+                            + "in the epoch after its last completed one"));
+                } else {
+                    checks.check(done > 0 && t == done - 1, () -> Mismatch.of(e, "ModelPublished.header.epoch",
+                            "logged for epoch " + t + " but the last completed epoch is " + (done - 1)));
+                }
                 published = e;
             }
         }

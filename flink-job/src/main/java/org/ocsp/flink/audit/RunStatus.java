@@ -16,7 +16,7 @@ import org.ocsp.schemas.avro.event.RunFailed;
  * }</pre>
  *
  * @param epochs epochs completed (EpochCompleted events)
- * @param detail for FAILED the stage and reason, otherwise empty
+ * @param detail for FAILED the stage and reason, for STOPPED who asked and why, otherwise empty
  */
 public record RunStatus(String runId, State state, String phase, int epochs, Instant lastEvent, int events,
                         Optional<String> detail) {
@@ -26,17 +26,22 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
         RUNNING,
         /** Past t*: the smaller network is being fine-tuned. */
         PRUNED,
-        /** Published its model. */
+        /** Published its model after its last planned epoch. */
         FINISHED,
+        /** Stopped on request (ocsp run stop), its model published as it stood. */
+        STOPPED,
         /** Ended by a fault of its own (RunFailed). */
         FAILED
     }
 
     public static RunStatus of(RunLog log) {
         Optional<RunFailed> failed = log.first(RecordType.RUN_FAILED, RunFailed.class);
-        State state = failed.isPresent() ? State.FAILED
-                : log.first(RecordType.MODEL_PUBLISHED, org.ocsp.schemas.avro.event.ModelPublished.class).isPresent()
-                ? State.FINISHED
+        Optional<org.ocsp.schemas.avro.event.ModelPublished> published = log.first(RecordType.MODEL_PUBLISHED,
+                org.ocsp.schemas.avro.event.ModelPublished.class);
+        boolean stopped = published.isPresent()
+                && published.get().getEndedBy() == org.ocsp.schemas.avro.event.RunEnd.STOPPED;
+        State state = failed.isPresent() ? State.FAILED : stopped ? State.STOPPED
+                : published.isPresent() ? State.FINISHED
                 : log.first(RecordType.PRUNING_EVENT, org.ocsp.schemas.avro.event.PruningEvent.class).isPresent()
                 ? State.PRUNED : State.RUNNING;
         int epochs = log.all(RecordType.EPOCH_COMPLETED, org.ocsp.schemas.avro.event.EpochCompleted.class).size();
@@ -48,7 +53,8 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
         Instant last = log.ordered().stream().map(e -> e.header().getEventTime()).max(Comparator.naturalOrder())
                 .orElse(Instant.EPOCH);
         return new RunStatus(log.runId(), state, phase, epochs, last, log.inLogOrder().size(),
-                failed.map(f -> "stage " + f.getStage() + ": " + f.getReason()));
+                failed.map(f -> "stage " + f.getStage() + ": " + f.getReason())
+                        .or(() -> stopped ? Optional.ofNullable(published.get().getStopReason()) : Optional.empty()));
     }
 
     static String header() {

@@ -12,8 +12,34 @@ import picocli.CommandLine.Option;
 
 /** {@code run}: run control. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run control.",
-        subcommands = {RunCommand.Start.class, RunCommand.ListRuns.class})
+        subcommands = {RunCommand.Start.class, RunCommand.Stop.class, RunCommand.ListRuns.class})
 final class RunCommand {
+    /** {@code run stop}: end a run now; its model as it stands is published, marked STOPPED. */
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop a run now: the job publishes its model as it stands (manifest and ModelPublished marked "
+                    + "STOPPED, with who asked and why) and releases its state.")
+    static final class Stop implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--run-id", required = true, description = "The run to stop.")
+        String runId;
+
+        @Option(names = "--reason", description = "Why, for the log.")
+        String reason;
+
+        @Option(names = "--requested-by", description = "Who asks (default: ${DEFAULT-VALUE}).")
+        String requestedBy = System.getProperty("user.name", "unknown");
+
+        @Override
+        public Integer call() {
+            org.ocsp.flink.run.RunStopper.stop(kafka.bootstrapServers, kafka.topics(), runId, requestedBy, reason);
+            System.out.println("stop of run " + runId + " requested; `run list` shows it STOPPED once the job has "
+                    + "published its model");
+            return 0;
+        }
+    }
+
     /** {@code run list}: every run on the events topic with its state, read from the log. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Every run in the event log: state (RUNNING, PRUNED, FINISHED, FAILED), phase, epochs, last event.")

@@ -10,10 +10,12 @@ import org.ocsp.flink.job.deadletter.DeadLetterRoute;
 import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
+import org.ocsp.schemas.avro.control.RunStopRequested;
 import org.ocsp.schemas.avro.event.EventHeader;
 
 /**
- * Events topic records to {@link ControlEvent} (type, run, sequence); unreadable ones go to dead
+ * Events topic records to {@link ControlEvent} (type, run, sequence; a RunStopRequested has no
+ * sequence); unreadable ones go to dead
  * letters, and so does an event whose Kafka key is not its header's run id: every writer keys a
  * run's events by its id and the audit reads them by key, so such an event would steer the
  * trainer without being audited.
@@ -38,19 +40,29 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
         try {
             SpecificRecord record = route.codec().decode(raw.value);
             RecordType type = RecordType.of(record);
-            EventHeader h = RecordType.headerOf(record).orElseThrow(() -> new BadInputException(
-                    "Expected an event on the events topic, got a " + type.recordName()));
+            String runId;
+            long sequence = -1; // a request is not an event of the run's log: it has no sequence
+            int epoch = -1;
+            if (record instanceof RunStopRequested stop) {
+                runId = String.valueOf(stop.getRunId());
+            } else {
+                EventHeader h = RecordType.headerOf(record).orElseThrow(() -> new BadInputException(
+                        "Expected an event or a run request on the events topic, got a " + type.recordName()));
+                runId = h.getRunId();
+                sequence = h.getSequence();
+                epoch = h.getEpoch();
+            }
             String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
-            if (!h.getRunId().equals(key)) {
+            if (!runId.equals(key)) {
                 throw new BadInputException((key == null ? "The record has no key" : "The record's key is '" + key + "'")
-                        + " but its " + type.recordName() + " belongs to run '" + h.getRunId()
+                        + " but its " + type.recordName() + " belongs to run '" + runId
                         + "': a run's events are keyed by its id, as the audit reads them");
             }
             ControlEvent e = new ControlEvent();
-            e.runId = h.getRunId();
+            e.runId = runId;
             e.type = type;
-            e.sequence = h.getSequence();
-            e.epoch = h.getEpoch();
+            e.sequence = sequence;
+            e.epoch = epoch;
             e.value = raw.value;
             e.key = raw.key;
             e.topic = raw.topic;

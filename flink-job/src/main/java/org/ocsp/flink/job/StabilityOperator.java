@@ -50,6 +50,7 @@ import org.ocsp.schemas.avro.event.PruningEvent;
 import org.ocsp.schemas.avro.event.PruningReason;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
+import org.ocsp.schemas.avro.event.RunEnd;
 import org.ocsp.schemas.avro.event.RunFailed;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
@@ -153,19 +154,27 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
                 decide(m, o.epoch + 1, o, out);
             }
         } else if (o.kind == TrainerOutput.Kind.PUBLISHED) {
+            boolean stopped = o.stopReason != null;
             emit(out, m, ModelPublished.newBuilder().setHeader(header(m, o.epoch, o)).setUri(o.uri).setSha256(o.sha256)
-                    .setSizeBytes(o.sizeBytes).setFinalMetrics(FinalMetrics.newBuilder().setEpochsTrained(o.epoch + 1)
+                    .setEndedBy(stopped ? RunEnd.STOPPED : RunEnd.PLANNED).setStopReason(o.stopReason)
+                    .setSizeBytes(o.sizeBytes).setFinalMetrics(FinalMetrics.newBuilder()
+                            .setEpochsTrained(stopped ? o.epoch : o.epoch + 1)
                             .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
                             .setFlops(o.flops).setParams(o.params).build()).build());
         }
     }
 
+    /** The run's state here for a run that fails before its first batch: the chain starts at its RunStarted. */
+    private void startChain(TrainerOutput o) throws IOException {
+        runStarted.update(o.runStarted);
+        nextSequence.update(1L);
+        chainHead.update(EventChain.hash(o.runStarted));
+    }
+
     /** Logs RunFailed, the run's last event, and releases its state here. */
     private void failed(TrainerOutput o, Collector<OutRecord> out) throws Exception {
         if (runStarted.value() == null) { // it failed before its first batch started it here
-            runStarted.update(o.runStarted);
-            nextSequence.update(1L);
-            chainHead.update(EventChain.hash(o.runStarted));
+            startChain(o);
         }
         RunModel m = model(o.runId);
         emit(out, m, RunFailed.newBuilder().setHeader(header(m, o.epoch, o)).setStage(o.failureStage)

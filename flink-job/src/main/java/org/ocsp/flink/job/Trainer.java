@@ -37,6 +37,7 @@ import org.ocsp.modelops.train.MemoryEstimate;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
+import org.ocsp.schemas.avro.control.RunStopRequested;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 
@@ -327,6 +328,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         if (run == null) {
             return; // event for an unknown run: RunFanOut dead-letters it
         }
+        if (e.type == RecordType.RUN_STOP_REQUESTED) {
+            stop(run, e, ctx, out);
+            state.save(run);
+            return;
+        }
         Optional<String> outOfOrder = run.outOfOrder(e.sequence);
         if (outOfOrder.isPresent()) {
             rejected.event(ctx, e, "out of order: " + e.type + " " + outOfOrder.get() + " for run '" + e.runId + "'",
@@ -403,6 +409,48 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             fail(run, ctx, out, f);
         }
         state.save(run);
+    }
+
+    /**
+     * {@code ocsp run stop}: the run stops consuming now, publishes its model as it stands (manifest
+     * and ModelPublished marked STOPPED, with who asked and why) and releases its state.
+     */
+    private void stop(RunLifecycle run, ControlEvent e, Context ctx, Collector<TrainerOutput> out) throws Exception {
+        String runId = ctx.getCurrentKey();
+        if (run.finished()) {
+            metrics.stopsAfterRunEnd.inc();
+            return;
+        }
+        RunStopRequested request;
+        try {
+            request = codec.decode(e.value, RunStopRequested.class);
+        } catch (UnreadableRecordException ex) {
+            rejected.event(ctx, e, ex.getMessage(), run.configHash());
+            return;
+        }
+        String reason = "stopped by " + request.getRequestedBy() + " at " + request.getRequestedAt()
+                + (request.getReason() == null ? "" : ": " + request.getReason());
+        if (!run.started()) {
+            // Nothing trained, nothing to publish: the run's log would end without a model.
+            rejected.event(ctx, e, "run '" + runId + "' has not started training yet (it starts with the next dataset "
+                    + "epoch), so there is no model to publish; the stop request is not applied", run.configHash());
+            return;
+        }
+        LiveRun r;
+        try {
+            r = live(run, runId);
+        } catch (RunFault f) {
+            fail(run, ctx, out, f);
+            return;
+        }
+        LOG.info("Run {} {} in epoch {}", runId, reason, run.epoch());
+        TrainerOutput published = ModelPublisher.publishStopped(modelDir, runId, run, r, reason);
+        out.collect(published);
+        metrics.runsStopped.inc();
+        run.finish();
+        state.dropModel();
+        queue.clear(runId);
+        live.end(runId);
     }
 
     /**

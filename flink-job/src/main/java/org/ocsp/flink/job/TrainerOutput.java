@@ -45,6 +45,8 @@ public class TrainerOutput {
     public String failureStage;
     public String failureReason;
     public String failureInput;
+    /** PUBLISHED: null after the last planned epoch; for a run stopped on request, who asked and why. */
+    public String stopReason;
 
     public TrainerOutput() {
     }

@@ -66,4 +66,21 @@ class EventDecoderTest {
                     reasons.get(1));
         }
     }
+
+    @Test
+    void aStopRequestIsDecodedWithoutASequenceAndMustBeKeyedByItsRun() throws Exception {
+        byte[] stop = CODEC.encode(org.ocsp.schemas.avro.control.RunStopRequested.newBuilder().setRunId("r1")
+                .setRequestedBy("alice").setReason(null).setRequestedAt(java.time.Instant.EPOCH).build());
+        try (OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h = harness()) {
+            h.processElement(raw("r1", stop), 0);
+            h.processElement(raw("r2", stop), 0);
+            List<ControlEvent> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertEquals(org.ocsp.schemas.RecordType.RUN_STOP_REQUESTED, out.get(0).type);
+            assertEquals("r1", out.get(0).runId);
+            assertEquals(-1, out.get(0).sequence);
+            assertTrue(deadLetterReasons(h).get(0).startsWith("The record's key is 'r2' but its RunStopRequested belongs "
+                    + "to run 'r1'"), deadLetterReasons(h).toString());
+        }
+    }
 }

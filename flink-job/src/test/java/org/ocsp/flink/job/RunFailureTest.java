@@ -201,4 +201,59 @@ class RunFailureTest {
                     failed.get(0).failureReason);
         }
     }
+
+    @Test
+    void aStoppedRunPublishesItsModelAsItStandsAndItsLogSaysSo(@TempDir Path dir) throws Exception {
+        List<TrainerOutput> outputs;
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20)) {
+            h.processElement2(runStarted("stopped", spec(0.01)), 0);
+            List<RunBatch> epoch = epoch("stopped");
+            h.processElement1(epoch.get(0), 0);
+            h.processElement1(epoch.get(1), 0);
+            ControlEvent stop = new ControlEvent();
+            stop.runId = "stopped";
+            stop.type = RecordType.RUN_STOP_REQUESTED;
+            stop.sequence = -1;
+            stop.value = CODEC.encode(org.ocsp.schemas.avro.control.RunStopRequested.newBuilder().setRunId("stopped")
+                    .setRequestedBy("alice").setReason("accurate enough").setRequestedAt(java.time.Instant.EPOCH).build());
+            stop.topic = "events";
+            h.processElement2(stop, 0);
+            for (RunBatch b : epoch.subList(2, epoch.size())) {
+                h.processElement1(b, 0);
+            }
+            outputs = h.extractOutputValues();
+        }
+        assertEquals(List.of(TrainerOutput.Kind.START, TrainerOutput.Kind.PUBLISHED), outputs.stream().map(o -> o.kind)
+                .toList(), "the stopped run consumes nothing more");
+        TrainerOutput published = outputs.get(1);
+        assertEquals("stopped by alice at 1970-01-01T00:00:00Z: accurate enough", published.stopReason);
+        String manifest = java.nio.file.Files.readString(dir.resolve("stopped").resolve("manifest.json"));
+        assertTrue(manifest.contains("\"endedBy\": \"STOPPED\"") && manifest.contains("accurate enough"), manifest);
+
+        List<OutRecord> events;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TrainerOutput, OutRecord> s =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events", Optional.empty()),
+                        o -> o.runId, Types.STRING)) {
+            for (TrainerOutput o : outputs) {
+                s.processElement(o, 0);
+            }
+            events = s.extractOutputValues();
+        }
+        List<LoggedEvent> log = new ArrayList<>();
+        byte[] startedBytes = outputs.get(0).runStarted;
+        log.add(LoggedEvent.of(CODEC.decode(startedBytes, RunStarted.class), startedBytes, Optional.empty(), Optional.empty(),
+                Optional.of("stopped")));
+        for (OutRecord r : events) {
+            log.add(LoggedEvent.of(CODEC.decode(r.value), r.value, Optional.empty(), Optional.empty(), Optional.of("stopped")));
+        }
+        RunLog runLog = RunLog.of("stopped", log);
+        org.ocsp.schemas.avro.event.ModelPublished m = runLog.first(RecordType.MODEL_PUBLISHED,
+                org.ocsp.schemas.avro.event.ModelPublished.class).orElseThrow();
+        assertEquals(org.ocsp.schemas.avro.event.RunEnd.STOPPED, m.getEndedBy());
+        assertEquals(0, m.getFinalMetrics().getEpochsTrained());
+        VerificationResult v = new DecisionVerifier().verify(runLog);
+        assertTrue(v.ok(), "a stopped run's log is complete and verifies: " + v.describe());
+        assertEquals(org.ocsp.flink.audit.RunStatus.State.STOPPED, org.ocsp.flink.audit.RunStatus.of(runLog).state());
+    }
 }

@@ -24,6 +24,9 @@ public final class TrainerMetrics {
     public final Counter batchesBeyondPlan;
     /** RunStarted events repeated with the same spec (a client retry): ignored. */
     public final Counter duplicateRunStarted;
+    /** Runs stopped on request (ocsp run stop), and requests for runs that had already ended. */
+    public final Counter runsStopped;
+    public final Counter stopsAfterRunEnd;
     /** Runs ended as FAILED by a fault of their own (RunFailed in the log); alert on any increase. */
     public final Counter runsFailed;
 
@@ -37,6 +40,8 @@ public final class TrainerMetrics {
         batchesAfterRunEnd = group.counter("batchesAfterRunEnd");
         batchesBeyondPlan = group.counter("batchesBeyondPlan");
         duplicateRunStarted = group.counter("duplicateRunStarted");
+        runsStopped = group.counter("runsStopped");
+        stopsAfterRunEnd = group.counter("stopsAfterRunEnd");
         group.gauge("device", (Gauge<String>) () -> device.kind().name());
     }
 

@@ -24,13 +24,33 @@ public final class ModelPublisher {
 
     public static TrainerOutput publish(String modelDir, String runId, RunLifecycle run, RunSpec spec, TrainingSession s,
                                  TrainerOutput last) {
+        return publish(modelDir, runId, run, spec, s, last, null);
+    }
+
+    /**
+     * A run stopped on request: the model as it stands in the epoch in progress ({@code current}:
+     * that epoch, with the metrics of its batches so far), its manifest marked STOPPED.
+     */
+    public static TrainerOutput publishStopped(String modelDir, String runId, RunLifecycle run, LiveRun r, String reason) {
+        TrainerOutput current = new TrainerOutput();
+        current.epoch = run.epoch();
+        current.trainLoss = r.train.meanLoss();
+        current.trainAccuracy = r.train.accuracy();
+        current.testAccuracy = r.eval.seen() > 0 ? r.eval.accuracy() : null;
+        current.lastOffset = run.lastOffset().orElse(null);
+        current.batchesTopic = r.batchesTopic;
+        return publish(modelDir, runId, run, r.spec, r.session, current, reason);
+    }
+
+    private static TrainerOutput publish(String modelDir, String runId, RunLifecycle run, RunSpec spec, TrainingSession s,
+                                         TrainerOutput last, String stopReason) {
         try {
             Path dir = Path.of(modelDir, runId);
             Path file = dir.resolve("model.ocsp");
             String sha = s.save(file);
             long size = Files.size(file);
-            Files.writeString(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file),
-                    StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file,
+                    stopReason), StandardCharsets.UTF_8);
             TrainerOutput o = new TrainerOutput();
             o.runId = runId;
             o.kind = TrainerOutput.Kind.PUBLISHED;
@@ -46,6 +66,7 @@ public final class ModelPublisher {
             o.params = s.parameterCount();
             o.lastOffset = last.lastOffset;
             o.batchesTopic = last.batchesTopic;
+            o.stopReason = stopReason;
             return o;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the model of run " + runId + " under " + modelDir, e);
@@ -53,7 +74,7 @@ public final class ModelPublisher {
     }
 
     private static String manifest(String runId, RunLifecycle run, RunSpec spec, TrainingSession s, TrainerOutput last,
-                                   String sha, long size, Path file) {
+                                   String sha, long size, Path file, String stopReason) {
         StringBuilder j = new StringBuilder();
         j.append("{\n");
         field(j, "runId", quote(runId));
@@ -66,9 +87,14 @@ public final class ModelPublisher {
         field(j, "sizeBytes", Long.toString(size));
         field(j, "pruned", Boolean.toString(run.pruned()));
         field(j, "tStar", run.pruneEpoch().map(String::valueOf).orElse("null"));
+        field(j, "endedBy", quote(stopReason == null ? "PLANNED" : "STOPPED"));
+        if (stopReason != null) {
+            field(j, "stopReason", quote(stopReason));
+        }
         j.append("  \"metrics\": {");
         j.append(String.format(Locale.ROOT, "\"epochsTrained\": %d, \"trainLoss\": %s, \"trainAccuracy\": %s, "
-                        + "\"testAccuracy\": %s, \"flops\": %d, \"params\": %d},\n", last.epoch + 1, num(last.trainLoss),
+                        + "\"testAccuracy\": %s, \"flops\": %d, \"params\": %d},\n",
+                stopReason == null ? last.epoch + 1 : last.epoch, num(last.trainLoss),
                 num(last.trainAccuracy), last.testAccuracy == null ? "null" : num(last.testAccuracy), s.flops(),
                 s.parameterCount()));
         return j.append(keptJson(s.provenance())).append("}\n").toString();
@@ -104,6 +130,16 @@ public final class ModelPublisher {
     }
 
     private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        StringBuilder q = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                q.append('\\').append(c);
+            } else if (c < 0x20) {
+                q.append(String.format(Locale.ROOT, "\\u%04x", (int) c)); // a stop reason is free text
+            } else {
+                q.append(c);
+            }
+        }
+        return q.append('"').toString();
     }
 }

@@ -1,0 +1,33 @@
+package org.ocsp.flink.run;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ocsp.flink.topics.Topics;
+
+/** Writes one record of a client (run start, run stop) to the events topic under the run's id, acknowledged by all replicas. */
+final class EventsTopicWriter {
+    private EventsTopicWriter() {
+    }
+
+    static void send(String bootstrapServers, Topics topics, String runId, byte[] value, String what) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(topics.events().name(), runId.getBytes(StandardCharsets.UTF_8), value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while writing " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot write " + what + ": " + e.getCause(), e.getCause());
+        }
+    }
+}
