@@ -161,6 +161,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
                             .setEpochsTrained(stopped ? o.epoch : o.epoch + 1)
                             .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
                             .setFlops(o.flops).setParams(o.params).build()).build());
+            release(o.runId);
         }
     }
 
@@ -171,7 +172,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         chainHead.update(EventChain.hash(o.runStarted));
     }
 
-    /** Logs RunFailed, the run's last event, and releases its state here. */
+    /** Logs RunFailed, the run's last event, and releases its state here (as ModelPublished does). */
     private void failed(TrainerOutput o, Collector<OutRecord> out) throws Exception {
         if (runStarted.value() == null) { // it failed before its first batch started it here
             startChain(o);
@@ -179,12 +180,17 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         RunModel m = model(o.runId);
         emit(out, m, RunFailed.newBuilder().setHeader(header(m, o.epoch, o)).setStage(o.failureStage)
                 .setReason(o.failureReason).setInput(o.failureInput).build());
+        release(o.runId);
+    }
+
+    /** After the run's last event nothing more comes for it here: its state and models go. */
+    private void release(String runId) {
         runStarted.clear();
         tracker.clear();
         nextSequence.clear();
         chainHead.clear();
-        models.remove(o.runId);
-        metrics.remove(o.runId);
+        models.remove(runId);
+        metrics.remove(runId);
     }
 
     private void decide(RunModel m, int t, TrainerOutput o, Collector<OutRecord> out) throws Exception {

@@ -307,10 +307,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         out.collect(o);
         if (o.last) {
             out.collect(ModelPublisher.publish(modelDir, runId, run, r.spec, r.session, o));
-            run.finish();
-            state.dropModel();
-            queue.clear(runId);
-            live.end(runId);
+            release(run, runId);
             return;
         }
         EpochCompletion.advance(run, r);
@@ -447,10 +444,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         TrainerOutput published = ModelPublisher.publishStopped(modelDir, runId, run, r, reason);
         out.collect(published);
         metrics.runsStopped.inc();
-        run.finish();
-        state.dropModel();
-        queue.clear(runId);
-        live.end(runId);
+        release(run, runId);
     }
 
     /**
@@ -471,10 +465,20 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         o.failureReason = f.getMessage();
         o.failureInput = f.input().orElse(null);
         out.collect(o);
+        release(run, runId);
+    }
+
+    /**
+     * A run that ended (published, stopped or failed) keeps only its small control tombstone: its
+     * model tensors, waiting batches, native memory and gauges go, so a job that served many runs
+     * holds only the live ones.
+     */
+    private void release(RunLifecycle run, String runId) throws Exception {
         run.finish();
         state.dropModel();
         queue.clear(runId);
         live.end(runId);
+        metrics.end(runId);
     }
 
     private Optional<String> memoryProblem(RunSpec spec) {

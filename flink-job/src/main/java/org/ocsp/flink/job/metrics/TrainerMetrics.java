@@ -49,6 +49,19 @@ public final class TrainerMetrics {
         return runs.computeIfAbsent(runId, id -> RunMetrics.trainer(group, id));
     }
 
+    /**
+     * Forgets an ended run's gauges. Flink has no public way to unregister a metric group, so its
+     * gauges stay registered with their last values until the task restarts; nothing else is held.
+     */
+    public void end(String runId) {
+        runs.remove(runId);
+    }
+
+    /** Runs with gauges on this task. */
+    public int runsWithGauges() {
+        return runs.size();
+    }
+
     /** Bytes of waiting batches held in memory on this task. */
     public void waitingBatchBytes(WaitingBatches memory) {
         group.gauge("waitingBatchBytes", (Gauge<Long>) memory::bytes);

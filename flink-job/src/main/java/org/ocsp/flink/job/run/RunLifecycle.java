@@ -96,8 +96,13 @@ public final class RunLifecycle {
         WAIT
     }
 
-    /** How many epochs past the current one a batch may be and still wait (the next epoch's, before its decision). */
-    static final int MAX_EPOCHS_AHEAD = 1;
+    /**
+     * How many epochs past the current one a batch may be and still wait. A publisher may well run
+     * many epochs ahead of training (its batches wait, spilling to re-reads from Kafka), so the
+     * bound only catches strays: a batch with a wildly wrong epoch would otherwise wait, for a run
+     * without planned epochs, until that epoch came (never). Batches past a run's plan are ignored.
+     */
+    static final int MAX_EPOCHS_AHEAD = 1000;
 
     /** The route of an arriving batch; {@code startsRun} when it was the run's first batch. */
     public record Arrival(Route route, boolean startsRun, String reason) {
@@ -148,7 +153,8 @@ public final class RunLifecycle {
         if (runEpoch > epoch + MAX_EPOCHS_AHEAD) {
             // Waiting, it would hold up every batch behind it until its epoch came: forever, for a stray.
             return new Arrival(Route.REJECT, starts, "too far ahead: " + b.describe() + " (run epoch " + runEpoch
-                    + ") arrived while the run is at epoch " + epoch + "; at most the next epoch's batches may wait");
+                    + ") arrived while the run is at epoch " + epoch + "; batches at most " + MAX_EPOCHS_AHEAD
+                    + " epochs ahead may wait");
         }
         boolean now = queueEmpty() && runEpoch == epoch && decisionApplied;
         return Arrival.of(now ? Route.CONSUME : Route.WAIT, starts);
@@ -282,10 +288,17 @@ public final class RunLifecycle {
         decisionApplied = false;
     }
 
-    /** The run is over: its last epoch ended, or an earlier job trained it. Nothing more trains; the queue is dropped. */
+    /**
+     * The run is over: its last epoch ended, it was stopped or it failed, or an earlier job trained
+     * it. Nothing more trains; the queue and the decision history are dropped.
+     */
     public void finish() {
         finished = true;
         clearQueue();
+        // What is left is a small tombstone: enough to refuse the id with another spec and to drop what still comes.
+        masks.clear();
+        lambdas.clear();
+        pruneMask = Map.of();
     }
 
     // ---------------------------------------------------------------- the event log
@@ -306,6 +319,10 @@ public final class RunLifecycle {
 
     /** A decision read back from the log, with its sequence (in order: {@link #outOfOrder} said so). */
     public void decide(long sequence, Decision d) {
+        if (finished) {
+            lastSequence = sequence; // the run is over: its last events are only counted
+            return;
+        }
         if (d instanceof Decision.Mask m) {
             masks.put(m.epoch(), m.kept());
         } else if (d instanceof Decision.RegularizationStarted r) {

@@ -148,7 +148,7 @@ class RunLifecycleTest {
     void batchesBeyondThePlannedEpochsAreIgnored() {
         RunLifecycle run = started();
         assertEquals(Route.IGNORE_BEYOND_PLAN, arrive(run, train(5 + PLANNED, 0)).route());
-        assertEquals(Route.WAIT, run.arrive(train(6, 0), Optional.empty(), null).route(), "open-ended run");
+        assertEquals(Route.WAIT, run.arrive(train(5 + PLANNED, 0), Optional.empty(), null).route(), "open-ended run");
     }
 
     @Test
@@ -288,14 +288,16 @@ class RunLifecycleTest {
     }
 
     @Test
-    void aBatchMoreThanOneEpochAheadIsRejectedInsteadOfWaitingForever() {
+    void aStrayBatchFarAheadIsRejectedInsteadOfWaitingForever() {
         RunLifecycle run = started(); // dataset epoch 5 is run epoch 0
-        RunLifecycle.Arrival next = arrive(run, train(6, 0));
+        RunLifecycle.Arrival next = run.arrive(train(6, 0), Optional.empty(), null);
         assertEquals(Route.WAIT, next.route(), "the next epoch's first batch waits for its decision");
-        RunLifecycle.Arrival stray = run.arrive(train(5_000, 0), Optional.empty(), null); // an open-ended run
+        assertEquals(Route.WAIT, run.arrive(train(5 + 1000, 0), Optional.empty(), null).route(),
+                "a publisher far ahead of training: its batches wait");
+        RunLifecycle.Arrival stray = run.arrive(train(5_006, 0), Optional.empty(), null); // an open-ended run
         assertEquals(Route.REJECT, stray.route());
         assertTrue(stray.reason().startsWith("too far ahead: "), stray.reason());
-        assertTrue(stray.reason().endsWith("(run epoch 4995) arrived while the run is at epoch 0; at most the next "
-                + "epoch's batches may wait"), stray.reason());
+        assertTrue(stray.reason().endsWith("(run epoch 5001) arrived while the run is at epoch 0; batches at most 1000 "
+                + "epochs ahead may wait"), stray.reason());
     }
 }
