@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -23,7 +21,6 @@ import org.ocsp.flink.audit.RunLog;
 import org.ocsp.flink.audit.VerificationResult;
 import org.ocsp.flink.chain.EventChain;
 import org.ocsp.flink.job.deadletter.DeadLetters;
-import org.ocsp.flink.job.kafka.BatchReader;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
@@ -41,17 +38,6 @@ class RunFailureTest {
     private static final EventCodec CODEC = EventCodec.create();
     private static final int BATCH = 16;
     private static final int TRAIN_BATCHES = 4;
-
-    private static final BatchReader NO_READS = new BatchReader() {
-        @Override
-        public Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses) {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     private static RunSpec spec(double lr) {
         RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 3).build();
@@ -73,43 +59,7 @@ class RunFailureTest {
 
     /** Dataset epoch 0: TRAIN batches, one EVAL batch and the EpochEnd marker, for {@code runId}. */
     private static List<RunBatch> epoch(String runId) {
-        Random random = new Random(3);
-        List<RunBatch> s = new ArrayList<>();
-        for (int i = 0; i <= TRAIN_BATCHES; i++) {
-            RunBatch b = base(runId, i);
-            b.eval = i == TRAIN_BATCHES;
-            b.index = b.eval ? 0 : i;
-            b.batchCount = b.eval ? 1 : TRAIN_BATCHES;
-            b.n = BATCH;
-            b.c = 1;
-            b.h = 28;
-            b.w = 28;
-            b.features = new float[BATCH * 28 * 28];
-            for (int k = 0; k < b.features.length; k++) {
-                b.features[k] = (float) random.nextGaussian();
-            }
-            b.labels = new int[BATCH];
-            for (int k = 0; k < BATCH; k++) {
-                b.labels[k] = random.nextInt(10);
-            }
-            s.add(b);
-        }
-        RunBatch end = base(runId, TRAIN_BATCHES + 1);
-        end.epochEnd = true;
-        end.trainBatches = TRAIN_BATCHES;
-        end.evalBatches = 1;
-        s.add(end);
-        return s;
-    }
-
-    private static RunBatch base(String runId, long offset) {
-        RunBatch b = new RunBatch();
-        b.runId = runId;
-        b.datasetName = "fashion-mnist";
-        b.epoch = 0;
-        b.topic = "batches";
-        b.offset = offset;
-        return b;
+        return TestBatches.epoch(runId, 3, TRAIN_BATCHES, BATCH);
     }
 
     @Test
@@ -117,7 +67,7 @@ class RunFailureTest {
         List<TrainerOutput> outputs;
         List<DeadLetter> dead = new ArrayList<>();
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20)) {
             h.processElement2(runStarted("diverges", spec(1e30)), 0);
             h.processElement2(runStarted("healthy", spec(0.01)), 0);
             List<RunBatch> bad = epoch("diverges");
@@ -181,7 +131,7 @@ class RunFailureTest {
     void aRunWhoseDecisionNeverArrivesFailsAfterTheWaitLimit(@TempDir Path dir) throws Exception {
         long limit = 60_000;
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20,
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20,
                         JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20, limit)) {
             h.setProcessingTime(1_000);
             h.processElement2(runStarted("waits", spec(0.01)), 0);
@@ -206,7 +156,7 @@ class RunFailureTest {
     void aStoppedRunPublishesItsModelAsItStandsAndItsLogSaysSo(@TempDir Path dir) throws Exception {
         List<TrainerOutput> outputs;
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20)) {
             h.processElement2(runStarted("stopped", spec(0.01)), 0);
             List<RunBatch> epoch = epoch("stopped");
             h.processElement1(epoch.get(0), 0);

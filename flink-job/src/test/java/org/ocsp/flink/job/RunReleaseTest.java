@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -15,7 +13,6 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ocsp.flink.job.kafka.BatchReader;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
@@ -30,17 +27,6 @@ class RunReleaseTest {
     private static final int RUNS = 200;
     private static final int BATCH = 8;
 
-    private static final BatchReader NO_READS = new BatchReader() {
-        @Override
-        public Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses) {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
     @Test
     void endedRunsLeaveOnlyATombstone(@TempDir Path dir) throws Exception {
         EventCodec codec = EventCodec.create();
@@ -48,7 +34,7 @@ class RunReleaseTest {
         spec.setBatchSize(BATCH);
         spec.getStability().setMonitorStart(1); // one epoch, no decision: START, EPOCH, PUBLISHED
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> trainer =
-                     TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 64L << 20);
+                     TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20);
              KeyedOneInputStreamOperatorTestHarness<String, TrainerOutput, OutRecord> stability =
                      ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events", Optional.empty()),
                              o -> o.runId, Types.STRING)) {
@@ -62,7 +48,7 @@ class RunReleaseTest {
                 started.value = codec.encode(RunSpecs.runStarted(id, spec));
                 started.topic = "events";
                 trainer.processElement2(started, 0);
-                for (RunBatch b : epoch(id, run)) {
+                for (RunBatch b : TestBatches.epoch(id, run, 2, BATCH)) {
                     trainer.processElement1(b, 0);
                 }
                 List<TrainerOutput> outputs = trainer.extractOutputValues();
@@ -80,45 +66,5 @@ class RunReleaseTest {
                     "one control tombstone per ended run, no model tensors, no queued addresses");
             assertTrue(afterFirst <= 1, "after one run only its tombstone is left: " + afterFirst);
         }
-    }
-
-    private static List<RunBatch> epoch(String runId, int run) {
-        Random random = new Random(run);
-        List<RunBatch> s = new java.util.ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            RunBatch b = new RunBatch();
-            b.runId = runId;
-            b.datasetName = "fashion-mnist";
-            b.epoch = 0;
-            b.topic = "batches";
-            b.offset = i;
-            b.eval = i == 2;
-            b.index = b.eval ? 0 : i;
-            b.batchCount = b.eval ? 1 : 2;
-            b.n = BATCH;
-            b.c = 1;
-            b.h = 28;
-            b.w = 28;
-            b.features = new float[BATCH * 28 * 28];
-            for (int k = 0; k < b.features.length; k++) {
-                b.features[k] = (float) random.nextGaussian();
-            }
-            b.labels = new int[BATCH];
-            for (int k = 0; k < BATCH; k++) {
-                b.labels[k] = random.nextInt(10);
-            }
-            s.add(b);
-        }
-        RunBatch end = new RunBatch();
-        end.runId = runId;
-        end.datasetName = "fashion-mnist";
-        end.epoch = 0;
-        end.topic = "batches";
-        end.offset = 3;
-        end.epochEnd = true;
-        end.trainBatches = 2;
-        end.evalBatches = 1;
-        s.add(end);
-        return s;
     }
 }

@@ -272,32 +272,10 @@ class TrainerCheckpointTest {
     }
 
     private static RunBatch batch(Random random, int epoch, boolean eval, int index, long offset) {
-        RunBatch b = base(epoch, offset);
-        b.eval = eval;
-        b.index = index;
-        b.batchCount = eval ? 1 : TRAIN_BATCHES;
-        b.n = BATCH;
-        b.c = 1;
-        b.h = 28;
-        b.w = 28;
-        b.features = new float[BATCH * 28 * 28];
-        for (int k = 0; k < b.features.length; k++) {
-            b.features[k] = (float) random.nextGaussian();
-        }
-        b.labels = new int[BATCH];
-        for (int k = 0; k < BATCH; k++) {
-            b.labels[k] = random.nextInt(10);
-        }
-        return b;
+        return TestBatches.batch(RUN, random, epoch, eval, index, eval ? 1 : TRAIN_BATCHES, BATCH, offset);
     }
 
     private static RunBatch base(int epoch, long offset) {
-        RunBatch b = new RunBatch();
-        b.runId = RUN;
-        b.datasetName = "fashion-mnist";
-        b.epoch = epoch;
-        b.topic = "batches";
-        b.offset = offset;
-        return b;
+        return TestBatches.base(RUN, epoch, offset);
     }
 }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocsp.flink.job.deadletter.DeadLetters;
-import org.ocsp.flink.job.kafka.BatchReader;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
@@ -27,17 +25,6 @@ import org.ocsp.schemas.avro.event.RunSpec;
 /** RunStarted events the trainer refuses up front, so that no run can take the task down later. */
 class TrainerRefusalsTest {
     private static final EventCodec CODEC = EventCodec.create();
-
-    private static final BatchReader NO_READS = new BatchReader() {
-        @Override
-        public Map<BatchAddress, RunBatch> read(List<BatchAddress> addresses) {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     private static StreamRecord<ControlEvent> runStarted(String runId, RunSpec spec) {
         ControlEvent e = new ControlEvent();
@@ -63,7 +50,7 @@ class TrainerRefusalsTest {
     @Test
     void aRunThatCannotFitIsRefusedWhenItStartsAndTheNextRunIsTaken(@TempDir Path dir) throws Exception {
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 0, 1024L << 20)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 0, 1024L << 20)) {
             RunSpec huge = RunSpecs.reference("fashion-vgg", 50_000_000, List.of(1, 28, 28), 0.5, 2).build();
             h.processElement2(runStarted("huge", huge));
             List<DeadLetter> refused = deadLetters(h);
@@ -80,7 +67,7 @@ class TrainerRefusalsTest {
     @Test
     void aMalformedMaskReadBackFromTheLogIsADeadLetterNotADecision(@TempDir Path dir) throws Exception {
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, NO_READS, 0)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 0)) {
             RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 4).build();
             h.processElement2(runStarted("r", spec));
             List<GroupMask> groups = new ArrayList<>();
