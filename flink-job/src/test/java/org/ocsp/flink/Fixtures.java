@@ -90,6 +90,10 @@ final class Fixtures {
     }
 
     static TrainerJob job(Topics topics, Path dir, String restoreFrom) {
+        return job(topics, dir, restoreFrom, 1);
+    }
+
+    static TrainerJob job(Topics topics, Path dir, String restoreFrom, int parallelism) {
         String id = topics.events().name().replace(".events", "");
         TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(TestKafka.bootstrapServers()).optTopics(topics)
                 .optModelDir(dir.resolve("models").toString()).optCheckpointInterval(Duration.ofMillis(800))
@@ -98,7 +102,7 @@ final class Fixtures {
         if (restoreFrom != null) {
             b.optRestoreFrom(restoreFrom);
         }
-        return b.build();
+        return b.optParallelism(parallelism).build();
     }
 
     static JobClient start(TrainerJob job) throws Exception {

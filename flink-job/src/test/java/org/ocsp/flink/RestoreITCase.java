@@ -108,7 +108,7 @@ class RestoreITCase {
     }
 
     /** The highest completed checkpoint (chk-N with _metadata) under the checkpoint directory. */
-    private static Optional<Path> latestCheckpoint(Path root) throws IOException {
+    static Optional<Path> latestCheckpoint(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(p -> p.getFileName().toString().equals("_metadata")).map(Path::getParent)
                     .filter(p -> p.getFileName().toString().startsWith("chk-"))
@@ -117,7 +117,7 @@ class RestoreITCase {
     }
 
     /** Events without wall-clock values (event time, throughput, durations) and topic/file names. */
-    private static List<String> normalized(List<SpecificRecord> log) {
+    static List<String> normalized(List<SpecificRecord> log) {
         List<String> out = new ArrayList<>();
         for (SpecificRecord r : log) {
             SpecificRecord c = (SpecificRecord) SpecificData.get().deepCopy(r.getSchema(), r);
