@@ -75,9 +75,22 @@ final class Fixtures {
         return spec;
     }
 
+    private static volatile String broker;
+
+    /** The broker the fixtures talk to: the test JVM's shared one, or the one a test put in its place. */
+    static String bootstrap() {
+        String b = broker;
+        return b != null ? b : TestKafka.bootstrapServers();
+    }
+
+    /** Points the fixtures at another broker (null: back to the shared one); for a test that restarts its broker. */
+    static void useBroker(String bootstrapServers) {
+        broker = bootstrapServers;
+    }
+
     static Topics topics(String test) {
         Topics t = Topics.withPrefix("it-" + test + "-" + System.nanoTime() + ".");
-        TopicAdmin.createAll(TestKafka.bootstrapServers(), t);
+        TopicAdmin.createAll(bootstrap(), t);
         return t;
     }
 
@@ -95,7 +108,7 @@ final class Fixtures {
 
     static TrainerJob job(Topics topics, Path dir, String restoreFrom, int parallelism) {
         String id = topics.events().name().replace(".events", "");
-        TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(TestKafka.bootstrapServers()).optTopics(topics)
+        TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(bootstrap()).optTopics(topics)
                 .optModelDir(dir.resolve("models").toString()).optCheckpointInterval(Duration.ofMillis(800))
                 .optCheckpointDir(dir.resolve("checkpoints").toUri().toString()).optGroupId(id)
                 .optTransactionalIdPrefix(id).optSigningKeyFile(TestSigningKey.privateKeyFile().toString());
@@ -113,18 +126,18 @@ final class Fixtures {
 
     /** Publishes epochs first .. first + count - 1. */
     static void publish(Topics topics, int first, int count) throws IOException {
-        Publisher.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopics(topics).setSequence(sequence())
+        Publisher.builder().setBootstrapServers(bootstrap()).setTopics(topics).setSequence(sequence())
                 .setDatasetName(DATASET).optFirstEpoch(first).optEpochs(count).build().publish();
     }
 
     static void publish(Topics topics, int epochs) throws IOException {
-        Publisher.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopics(topics).setSequence(sequence())
+        Publisher.builder().setBootstrapServers(bootstrap()).setTopics(topics).setSequence(sequence())
                 .setDatasetName(DATASET).optEpochs(epochs).build().publish();
     }
 
     static void send(String topic, String key, byte[] value) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
@@ -145,14 +158,14 @@ final class Fixtures {
         PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "test", "none"))
                 .setLambdaOld(0).setLambdaNew(1).build();
         send(topics.events().name(), probe, EventCodec.create().encode(e));
-        try (LogReader dlq = new LogReader(TestKafka.bootstrapServers(), topics.deadLetters().name())) {
+        try (LogReader dlq = new LogReader(bootstrap(), topics.deadLetters().name())) {
             dlq.await(rs -> rs.stream().anyMatch(r -> r instanceof DeadLetter && probe.equals(((DeadLetter) r).getRunId())),
                     TIMEOUT, "the probe's dead letter");
         }
     }
 
     static List<SpecificRecord> awaitPublished(Topics topics, List<String> runs) {
-        try (LogReader events = new LogReader(TestKafka.bootstrapServers(), topics.events().name())) {
+        try (LogReader events = new LogReader(bootstrap(), topics.events().name())) {
             return events.await(rs -> runs.stream().allMatch(run -> rs.stream().anyMatch(r -> r instanceof ModelPublished
                     && ((ModelPublished) r).getHeader().getRunId().equals(run))), TIMEOUT, "ModelPublished of " + runs);
         }
