@@ -17,6 +17,7 @@ import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.PruningEvent;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunFailed;
+import org.ocsp.schemas.avro.event.RunRejected;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
@@ -41,6 +42,7 @@ public enum RecordType {
   PRUNING_EVENT(PruningEvent.class, PruningEvent.getClassSchema()),
   MODEL_PUBLISHED(ModelPublished.class, ModelPublished.getClassSchema()),
   RUN_FAILED(RunFailed.class, RunFailed.getClassSchema()),
+  RUN_REJECTED(RunRejected.class, RunRejected.getClassSchema()),
   RUN_STOP_REQUESTED(RunStopRequested.class, RunStopRequested.getClassSchema()),
   DEAD_LETTER(DeadLetter.class, DeadLetter.getClassSchema());
 

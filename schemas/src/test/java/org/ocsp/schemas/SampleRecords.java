@@ -31,6 +31,7 @@ import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.control.RunStopRequested;
 import org.ocsp.schemas.avro.event.RunFailed;
+import org.ocsp.schemas.avro.event.RunRejected;
 import org.ocsp.schemas.avro.event.RunStarted;
 import org.ocsp.schemas.avro.event.SaliencyKind;
 import org.ocsp.schemas.avro.event.SelectionSpec;
@@ -93,6 +94,9 @@ final class SampleRecords {
         return RunFailed.newBuilder().setHeader(header(12, "stability")).setStage("train")
             .setReason("training diverged: the loss of batch 3 of dataset epoch 14 is NaN")
             .setInput("batches-2@1234").build();
+      case RUN_REJECTED:
+        return RunRejected.newBuilder().setHeader(header(0, "stability"))
+            .setReason("the job already trains 32 runs (max-active-runs 32)").setActiveRuns(32).setLimit(32).build();
       case RUN_STOP_REQUESTED:
         return RunStopRequested.newBuilder().setRunId("run-7").setRequestedBy("alice").setReason("enough accuracy")
             .setRequestedAt(TIME).build();

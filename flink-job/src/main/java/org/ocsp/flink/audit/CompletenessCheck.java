@@ -41,8 +41,8 @@ final class CompletenessCheck {
                 if (e.as(ModelPublished.class).getEndedBy() == RunEnd.STOPPED) {
                     failedIn = e.epoch(); // ended early on request, in this epoch
                 }
-            } else if (e.type() == RecordType.RUN_FAILED) {
-                failedIn = e.epoch(); // ended early on a fault of its own
+            } else if (e.type() == RecordType.RUN_FAILED || e.type() == RecordType.RUN_REJECTED) {
+                failedIn = e.epoch(); // ended early on a fault of its own, or refused before training (epoch 0)
             }
         }
         // A failed run ended where it failed: the epochs before it must be there, no model is due.

@@ -95,7 +95,7 @@ final class LogStructureCheck {
             LoggedEvent pub = published;
             checks.check(pub == null, () -> Mismatch.of(e, e.type().recordName(), e.describe()
                     + " logged after " + pub.type().recordName() + " #" + pub.sequence() + "; a run ends with "
-                    + "ModelPublished or RunFailed"));
+                    + "ModelPublished, RunFailed or RunRejected"));
             int t = e.epoch();
             if (e.type() == RecordType.EPOCH_COMPLETED) {
                 int want = completed;
@@ -117,6 +117,11 @@ final class LogStructureCheck {
                 boolean first = decided.computeIfAbsent(e.type(), k -> new HashSet<>()).add(t);
                 checks.check(first, () -> Mismatch.of(e, e.type().recordName(), "a second " + e.type().recordName()
                         + " for epoch " + t + " (one per epoch)"));
+            } else if (e.type() == RecordType.RUN_REJECTED) {
+                int done = completed;
+                checks.check(t == 0 && done == 0, () -> Mismatch.of(e, "RunRejected.header.epoch", "a refused run never "
+                        + "trains, but this one is logged for epoch " + t + " after " + done + " completed epochs"));
+                published = e;
             } else if (e.type() == RecordType.RUN_FAILED) {
                 int done = completed;
                 checks.check(t == done, () -> Mismatch.of(e, "RunFailed.header.epoch", "logged for epoch " + t

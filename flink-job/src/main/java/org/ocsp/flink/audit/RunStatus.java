@@ -31,7 +31,9 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
         /** Stopped on request (ocsp run stop), its model published as it stood. */
         STOPPED,
         /** Ended by a fault of its own (RunFailed). */
-        FAILED
+        FAILED,
+        /** Refused by the job's active-run limit before it trained (RunRejected). */
+        REJECTED
     }
 
     public static RunStatus of(RunLog log) {
@@ -40,7 +42,9 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
                 org.ocsp.schemas.avro.event.ModelPublished.class);
         boolean stopped = published.isPresent()
                 && published.get().getEndedBy() == org.ocsp.schemas.avro.event.RunEnd.STOPPED;
-        State state = failed.isPresent() ? State.FAILED : stopped ? State.STOPPED
+        Optional<org.ocsp.schemas.avro.event.RunRejected> rejected = log.first(RecordType.RUN_REJECTED,
+                org.ocsp.schemas.avro.event.RunRejected.class);
+        State state = rejected.isPresent() ? State.REJECTED : failed.isPresent() ? State.FAILED : stopped ? State.STOPPED
                 : published.isPresent() ? State.FINISHED
                 : log.first(RecordType.PRUNING_EVENT, org.ocsp.schemas.avro.event.PruningEvent.class).isPresent()
                 ? State.PRUNED : State.RUNNING;
@@ -53,7 +57,7 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
         Instant last = log.ordered().stream().map(e -> e.header().getEventTime()).max(Comparator.naturalOrder())
                 .orElse(Instant.EPOCH);
         return new RunStatus(log.runId(), state, phase, epochs, last, log.inLogOrder().size(),
-                failed.map(f -> "stage " + f.getStage() + ": " + f.getReason())
+                rejected.map(r -> r.getReason().toString()).or(() -> failed.map(f -> "stage " + f.getStage() + ": " + f.getReason()))
                         .or(() -> stopped ? Optional.ofNullable(published.get().getStopReason()) : Optional.empty()));
     }
 

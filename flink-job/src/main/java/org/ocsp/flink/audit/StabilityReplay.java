@@ -50,7 +50,7 @@ final class StabilityReplay {
         int epochs = 0;
         for (LoggedEvent e : log.ordered()) {
             if (e.type() != RecordType.RUN_STARTED && e.type() != RecordType.MODEL_PUBLISHED
-                    && e.type() != RecordType.RUN_FAILED) {
+                    && e.type() != RecordType.RUN_FAILED && e.type() != RecordType.RUN_REJECTED) {
                 epochs = Math.max(epochs, e.epoch() + 1);
             }
         }

@@ -52,7 +52,8 @@ public final class JobCommand implements Callable<Integer> {
                 .optTransactionalIdPrefix(JobOptions.value(spec, JobSettingDef.TRANSACTIONAL_ID_PREFIX))
                 .optWaitingBatchMemory(JobOptions.value(spec, JobSettingDef.WAITING_BATCH_MEMORY_MB) << 20)
                 .optRunMemory(JobOptions.value(spec, JobSettingDef.RUN_MEMORY_MB) << 20)
-                .optDecisionWaitLimit(Duration.ofMillis(JobOptions.value(spec, JobSettingDef.DECISION_WAIT_LIMIT_MS)));
+                .optDecisionWaitLimit(Duration.ofMillis(JobOptions.value(spec, JobSettingDef.DECISION_WAIT_LIMIT_MS)))
+                .optMaxActiveRuns(JobOptions.value(spec, JobSettingDef.MAX_ACTIVE_RUNS));
         String signingKey = JobOptions.value(spec, JobSettingDef.SIGNING_KEY_FILE);
         if (signingKey != null) {
             b.optSigningKeyFile(signingKey);

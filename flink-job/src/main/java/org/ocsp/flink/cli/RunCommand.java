@@ -42,7 +42,8 @@ final class RunCommand {
 
     /** {@code run list}: every run on the events topic with its state, read from the log. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Every run in the event log: state (RUNNING, PRUNED, FINISHED, FAILED), phase, epochs, last event.")
+            description = "Every run in the event log: state (RUNNING, PRUNED, FINISHED, STOPPED, FAILED, REJECTED), phase, "
+                    + "epochs, last event.")
     static final class ListRuns implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;

@@ -50,6 +50,11 @@ public final class JobSettingDef {
                     + "before it ends as FAILED: its MaskSnapshot was lost, or the stability operator could not make it")
             .build();
 
+    public static final Setting<Integer> MAX_ACTIVE_RUNS = Setting.ofInt("max-active-runs").optDefault(32)
+            .optValidator(Validator.atLeast(1))
+            .setDoc("Runs the job trains at once; a RunStarted beyond it is refused with a RunRejected event naming the "
+                    + "limit (runs that ended do not count)").build();
+
     public static final Setting<String> SIGNING_KEY_FILE = Setting.ofString("signing-key-file")
             .optValidator(f -> f.isBlank() ? Optional.of("must name a file") : Optional.empty())
             .setDoc("Ed25519 private key (PKCS#8 PEM, e.g. a mounted Kubernetes Secret) the job signs every event it "
@@ -57,7 +62,7 @@ public final class JobSettingDef {
             .build();
 
     public static final List<Setting<?>> ALL = List.of(CHECKPOINT_INTERVAL_MS, MODEL_DIR, PARALLELISM, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, DECISION_WAIT_LIMIT_MS, SIGNING_KEY_FILE);
+            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, DECISION_WAIT_LIMIT_MS, MAX_ACTIVE_RUNS, SIGNING_KEY_FILE);
 
     private JobSettingDef() {
     }

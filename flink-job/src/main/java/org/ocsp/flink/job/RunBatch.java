@@ -29,6 +29,11 @@ public class RunBatch {
     public String topic;
     public int partition;
     public long offset;
+    /** Not a batch: the fan-out refused the run (the job's active-run limit), and this says why. */
+    public String rejection;
+    /** With {@link #rejection}: the runs the job was training, and its limit. */
+    public int rejectionActiveRuns;
+    public int rejectionLimit;
 
     public RunBatch() {
     }

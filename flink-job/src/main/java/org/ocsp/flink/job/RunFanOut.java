@@ -32,10 +32,17 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
     public static final MapStateDescriptor<String, Boolean> FINISHED =
             new MapStateDescriptor<>("finished-runs", Types.STRING, Types.BOOLEAN);
 
-    private final DeadLetterRoute route;
+    /** Runs refused by the active-run limit (the value is unused): known, never fed. */
+    public static final MapStateDescriptor<String, Boolean> REJECTED =
+            new MapStateDescriptor<>("rejected-runs", Types.STRING, Types.BOOLEAN);
 
-    public RunFanOut(DeadLetters deadLetters) {
+    private final DeadLetterRoute route;
+    private final int maxActiveRuns;
+
+    /** @param maxActiveRuns how many runs are fed at once; a valid RunStarted beyond it is refused */
+    public RunFanOut(DeadLetters deadLetters, int maxActiveRuns) {
         this.route = new DeadLetterRoute(deadLetters);
+        this.maxActiveRuns = maxActiveRuns;
     }
 
     @Override
@@ -54,8 +61,10 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
 
     @Override
     public void processBroadcastElement(ControlEvent e, Context ctx, Collector<RunBatch> out) throws Exception {
-        boolean known = ctx.getBroadcastState(RUNS).contains(e.runId) || ctx.getBroadcastState(FINISHED).contains(e.runId);
-        boolean ended = e.type == RecordType.MODEL_PUBLISHED || e.type == RecordType.RUN_FAILED;
+        boolean known = ctx.getBroadcastState(RUNS).contains(e.runId) || ctx.getBroadcastState(FINISHED).contains(e.runId)
+                || ctx.getBroadcastState(REJECTED).contains(e.runId);
+        boolean ended = e.type == RecordType.MODEL_PUBLISHED || e.type == RecordType.RUN_FAILED
+                || e.type == RecordType.RUN_REJECTED;
         if (ended && ctx.getBroadcastState(RUNS).contains(e.runId)) {
             ctx.getBroadcastState(RUNS).remove(e.runId);
             ctx.getBroadcastState(FINISHED).put(e.runId, true);
@@ -69,6 +78,25 @@ public final class RunFanOut extends BroadcastProcessFunction<RunBatch, ControlE
                 RunStarted s = route.codec().decode(e.value, RunStarted.class);
                 if (e.sequence == 0 && RunSpecs.problems(s.getSpec()).isEmpty()
                         && RunSpecs.configHash(s.getSpec()).equals(s.getHeader().getConfigHash())) {
+                    int active = 0;
+                    for (Map.Entry<String, String> ignored : ctx.getBroadcastState(RUNS).entries()) {
+                        active++;
+                    }
+                    if (active >= maxActiveRuns) {
+                        // Every subtask sees the same events in the same order, so all refuse it; one tells the trainer.
+                        ctx.getBroadcastState(REJECTED).put(e.runId, true);
+                        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                            RunBatch refusal = new RunBatch();
+                            refusal.runId = e.runId;
+                            refusal.rejection = "the job already trains " + active + " runs, its limit ("
+                                    + JobSettingDef.MAX_ACTIVE_RUNS + " " + maxActiveRuns + "); start it again when "
+                                    + "runs have ended";
+                            refusal.rejectionActiveRuns = active;
+                            refusal.rejectionLimit = maxActiveRuns;
+                            out.collect(refusal);
+                        }
+                        return;
+                    }
                     String dataset = s.getSpec().getDatasetName();
                     ctx.getBroadcastState(RUNS).put(e.runId, dataset == null ? "" : dataset);
                 }

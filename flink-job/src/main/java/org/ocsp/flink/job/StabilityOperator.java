@@ -52,6 +52,7 @@ import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RegularizationStarted;
 import org.ocsp.schemas.avro.event.RunEnd;
 import org.ocsp.schemas.avro.event.RunFailed;
+import org.ocsp.schemas.avro.event.RunRejected;
 import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 
@@ -144,6 +145,16 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
             failed(o, out);
             return;
         }
+        if (o.kind == TrainerOutput.Kind.REJECTED) {
+            if (runStarted.value() == null) {
+                startChain(o); // refused before its first batch: nothing of it is here yet
+            }
+            RunModel rm = model(o.runId);
+            emit(out, rm, RunRejected.newBuilder().setHeader(header(rm, 0, o)).setReason(o.failureReason)
+                    .setActiveRuns(o.activeRuns).setLimit(o.runLimit).build());
+            release(o.runId);
+            return;
+        }
         RunModel m = model(o.runId);
         if (o.kind == TrainerOutput.Kind.EPOCH) {
             emit(out, m, EpochCompleted.newBuilder().setHeader(header(m, o.epoch, o)).setDatasetEpoch(o.datasetEpoch)
@@ -165,7 +176,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         }
     }
 
-    /** The run's state here for a run that fails before its first batch: the chain starts at its RunStarted. */
+    /** The run's state here for a run that ends before its first batch: the chain starts at its RunStarted. */
     private void startChain(TrainerOutput o) throws IOException {
         runStarted.update(o.runStarted);
         nextSequence.update(1L);

@@ -141,6 +141,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             return;
         }
         RunLifecycle run = found.get();
+        if (b.rejection != null) {
+            refuse(run, b, ctx, out);
+            state.save(run);
+            return;
+        }
         try {
             accept(run, b, ctx, out);
             progress(run, ctx, out);
@@ -399,13 +404,36 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         RunLifecycle run = RunLifecycle.join(e.value, hash);
         try {
             for (RunBatch b : state.takeEarly()) {
-                accept(run, b, ctx, out);
+                if (b.rejection != null) {
+                    refuse(run, b, ctx, out);
+                } else {
+                    accept(run, b, ctx, out);
+                }
             }
             progress(run, ctx, out);
         } catch (RunFault f) {
             fail(run, ctx, out, f);
         }
         state.save(run);
+    }
+
+    /** The fan-out refused the run (the active-run limit): it ends before training, with RunRejected in its log. */
+    private void refuse(RunLifecycle run, RunBatch refusal, Context ctx, Collector<TrainerOutput> out) throws Exception {
+        if (run.finished() || run.started()) {
+            return; // the fan-out never feeds a refused run, so it cannot have started; a repeat is ignored
+        }
+        String runId = ctx.getCurrentKey();
+        LOG.warn("Run {} refused: {}", runId, refusal.rejection);
+        TrainerOutput o = new TrainerOutput();
+        o.runId = runId;
+        o.kind = TrainerOutput.Kind.REJECTED;
+        o.runStarted = run.runStarted();
+        o.failureReason = refusal.rejection;
+        o.activeRuns = refusal.rejectionActiveRuns;
+        o.runLimit = refusal.rejectionLimit;
+        out.collect(o);
+        metrics.runsRejected.inc();
+        release(run, runId);
     }
 
     /**

@@ -72,6 +72,7 @@ public final class TrainerJob {
     private final long runMemoryBytes;
     private final Optional<String> signingKeyFile;
     private final Duration decisionWaitLimit;
+    private final int maxActiveRuns;
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -87,6 +88,7 @@ public final class TrainerJob {
         this.runMemoryBytes = b.runMemoryBytes;
         this.signingKeyFile = b.signingKeyFile;
         this.decisionWaitLimit = b.decisionWaitLimit;
+        this.maxActiveRuns = b.maxActiveRuns;
     }
 
     public static Builder builder() {
@@ -145,8 +147,8 @@ public final class TrainerJob {
                 .uid("events-source")
                 .process(new EventDecoder(dl)).uid("decode-events").name("decode events");
 
-        BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS, RunFanOut.FINISHED);
-        SingleOutputStreamOperator<RunBatch> perRun = batches.connect(runs).process(new RunFanOut(dl)).uid("fan-out")
+        BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS, RunFanOut.FINISHED, RunFanOut.REJECTED);
+        SingleOutputStreamOperator<RunBatch> perRun = batches.connect(runs).process(new RunFanOut(dl, maxActiveRuns)).uid("fan-out")
                 .name("fan-out to runs");
 
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
@@ -187,6 +189,7 @@ public final class TrainerJob {
         private long runMemoryBytes = JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20;
         private Optional<String> signingKeyFile = Optional.empty();
         private Duration decisionWaitLimit = Duration.ofMillis(JobSettingDef.DECISION_WAIT_LIMIT_MS.defaultValue().orElseThrow());
+        private int maxActiveRuns = JobSettingDef.MAX_ACTIVE_RUNS.defaultValue().orElseThrow();
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -253,6 +256,12 @@ public final class TrainerJob {
             return this;
         }
 
+        /** {@link JobSettingDef#MAX_ACTIVE_RUNS}. */
+        public Builder optMaxActiveRuns(int runs) {
+            this.maxActiveRuns = runs;
+            return this;
+        }
+
         /** {@link JobSettingDef#DECISION_WAIT_LIMIT_MS}. */
         public Builder optDecisionWaitLimit(Duration limit) {
             this.decisionWaitLimit = limit;
@@ -293,6 +302,7 @@ public final class TrainerJob {
             // Whole MiB as on the command line, rounded down, so that a negative budget is refused.
             check(p, JobSettingDef.WAITING_BATCH_MEMORY_MB, waitingBatchBytes >> 20);
             check(p, JobSettingDef.RUN_MEMORY_MB, runMemoryBytes >> 20);
+            check(p, JobSettingDef.MAX_ACTIVE_RUNS, maxActiveRuns);
             check(p, JobSettingDef.DECISION_WAIT_LIMIT_MS, decisionWaitLimit == null ? null : decisionWaitLimit.toMillis());
             check(p, JobSettingDef.MODEL_DIR, modelDir);
             check(p, JobSettingDef.GROUP_ID, groupId);

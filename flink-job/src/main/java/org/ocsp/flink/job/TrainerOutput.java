@@ -4,7 +4,8 @@ package org.ocsp.flink.job;
  * What the trainer tells the stability operator about one run, in order: START (the run began,
  * with the saliency for epoch 0's decision when it needs one), EPOCH (an epoch finished: metrics
  * and the saliency for the next decision), PUBLISHED (the final model was written), FAILED (a
- * fault of the run's own ended it; nothing of the run follows). Flink POJO.
+ * fault of the run's own ended it; nothing of the run follows), REJECTED (the active-run limit
+ * refused it before it trained). Flink POJO.
  */
 public class TrainerOutput {
     /** What the output says; the fields each kind fills are named with the field. */
@@ -12,7 +13,8 @@ public class TrainerOutput {
         START,
         EPOCH,
         PUBLISHED,
-        FAILED
+        FAILED,
+        REJECTED
     }
 
     public String runId;
@@ -45,6 +47,9 @@ public class TrainerOutput {
     public String failureStage;
     public String failureReason;
     public String failureInput;
+    /** REJECTED: the runs the job was training, and its limit (the reason is in failureReason). */
+    public int activeRuns;
+    public int runLimit;
     /** PUBLISHED: null after the last planned epoch; for a run stopped on request, who asked and why. */
     public String stopReason;
 

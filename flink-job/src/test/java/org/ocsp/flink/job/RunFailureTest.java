@@ -206,4 +206,45 @@ class RunFailureTest {
         assertTrue(v.ok(), "a stopped run's log is complete and verifies: " + v.describe());
         assertEquals(org.ocsp.flink.audit.RunStatus.State.STOPPED, org.ocsp.flink.audit.RunStatus.of(runLog).state());
     }
+
+    @Test
+    void aRefusedRunEndsWithRunRejectedInItsLog(@TempDir Path dir) throws Exception {
+        RunBatch refusal = new RunBatch();
+        refusal.runId = "refused";
+        refusal.rejection = "the job already trains 2 runs, its limit (max-active-runs 2)";
+        refusal.rejectionActiveRuns = 2;
+        refusal.rejectionLimit = 2;
+        List<TrainerOutput> outputs;
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20)) {
+            h.processElement1(refusal, 0); // before the trainer has seen its RunStarted: held, then applied
+            h.processElement2(runStarted("refused", spec(0.01)), 0);
+            for (RunBatch b : epoch("refused")) {
+                h.processElement1(b, 0); // (the fan-out never sends these; if any came, they are dropped)
+            }
+            outputs = h.extractOutputValues();
+        }
+        assertEquals(List.of(TrainerOutput.Kind.REJECTED), outputs.stream().map(o -> o.kind).toList());
+        List<OutRecord> events;
+        try (KeyedOneInputStreamOperatorTestHarness<String, TrainerOutput, OutRecord> s =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events", Optional.empty()),
+                        o -> o.runId, Types.STRING)) {
+            s.processElement(outputs.get(0), 0);
+            events = s.extractOutputValues();
+            assertEquals(0, s.numKeyedStateEntries(), "nothing of a refused run is kept");
+        }
+        org.ocsp.schemas.avro.event.RunRejected r = CODEC.decode(events.get(0).value,
+                org.ocsp.schemas.avro.event.RunRejected.class);
+        assertEquals(1, r.getHeader().getSequence());
+        assertEquals(2, r.getLimit());
+        byte[] startedBytes = outputs.get(0).runStarted;
+        List<LoggedEvent> log = new ArrayList<>();
+        log.add(LoggedEvent.of(CODEC.decode(startedBytes, RunStarted.class), startedBytes, Optional.empty(), Optional.empty(),
+                Optional.of("refused")));
+        log.add(LoggedEvent.of(r, events.get(0).value, Optional.empty(), Optional.empty(), Optional.of("refused")));
+        RunLog runLog = RunLog.of("refused", log);
+        VerificationResult v = new DecisionVerifier().verify(runLog);
+        assertTrue(v.ok(), "a refused run's log is complete: " + v.describe());
+        assertEquals(org.ocsp.flink.audit.RunStatus.State.REJECTED, org.ocsp.flink.audit.RunStatus.of(runLog).state());
+    }
 }

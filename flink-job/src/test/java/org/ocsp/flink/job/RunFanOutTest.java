@@ -43,12 +43,17 @@ class RunFanOutTest {
     }
 
     private static BroadcastOperatorTestHarness<RunBatch, ControlEvent, RunBatch> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RunFanOut(new DeadLetters("dead")),
-                RunFanOut.RUNS, RunFanOut.FINISHED);
+        return harness(JobSettingDef.MAX_ACTIVE_RUNS.defaultValue().orElseThrow());
+    }
+
+    private static BroadcastOperatorTestHarness<RunBatch, ControlEvent, RunBatch> harness(int maxActiveRuns)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forBroadcastProcessFunction(new RunFanOut(new DeadLetters("dead"),
+                maxActiveRuns), RunFanOut.RUNS, RunFanOut.FINISHED, RunFanOut.REJECTED);
     }
 
     private static List<String> receivers(BroadcastOperatorTestHarness<RunBatch, ControlEvent, RunBatch> h, int index) {
-        return h.extractOutputValues().stream().filter(b -> b.index == index).map(b -> b.runId).sorted()
+        return h.extractOutputValues().stream().filter(b -> b.rejection == null && b.index == index).map(b -> b.runId).sorted()
                 .collect(Collectors.toList());
     }
 
@@ -84,6 +89,31 @@ class RunFanOutTest {
         try (BroadcastOperatorTestHarness<RunBatch, ControlEvent, RunBatch> h = harness()) {
             h.processBroadcastElement(published("ghost", 5), 1);
             assertEquals(1, h.getSideOutput(DeadLetters.TAG).size());
+        }
+    }
+
+    @Test
+    void aRunBeyondTheActiveRunLimitIsRefusedAndAnEndedRunMakesRoom() throws Exception {
+        try (BroadcastOperatorTestHarness<RunBatch, ControlEvent, RunBatch> h = harness(2)) {
+            h.processBroadcastElement(started("a"), 1);
+            h.processBroadcastElement(started("b"), 2);
+            h.processBroadcastElement(started("c"), 3);
+            List<RunBatch> refusals = h.extractOutputValues().stream().filter(b -> b.rejection != null).toList();
+            assertEquals(1, refusals.size());
+            assertEquals("c", refusals.get(0).runId);
+            assertEquals(2, refusals.get(0).rejectionActiveRuns);
+            assertEquals(2, refusals.get(0).rejectionLimit);
+            assertTrue(refusals.get(0).rejection.startsWith("the job already trains 2 runs, its limit (max-active-runs 2)"),
+                    refusals.get(0).rejection);
+            h.processElement(batch(0), 4);
+            assertEquals(List.of("a", "b"), receivers(h, 0), "the refused run is not fed");
+            h.processBroadcastElement(published("a", 9), 5);
+            h.processBroadcastElement(started("d"), 6);
+            h.processElement(batch(1), 7);
+            assertEquals(List.of("b", "d"), receivers(h, 1), "an ended run made room for the next one");
+            h.processBroadcastElement(started("c"), 8); // the refused id again: known, not started now
+            h.processElement(batch(2), 9);
+            assertEquals(List.of("b", "d"), receivers(h, 2));
         }
     }
 }

@@ -26,6 +26,8 @@ public final class TrainerMetrics {
     public final Counter duplicateRunStarted;
     /** Runs stopped on request (ocsp run stop), and requests for runs that had already ended. */
     public final Counter runsStopped;
+    /** Runs refused by the job's active-run limit (RunRejected). */
+    public final Counter runsRejected;
     public final Counter stopsAfterRunEnd;
     /** Runs ended as FAILED by a fault of their own (RunFailed in the log); alert on any increase. */
     public final Counter runsFailed;
@@ -41,6 +43,7 @@ public final class TrainerMetrics {
         batchesBeyondPlan = group.counter("batchesBeyondPlan");
         duplicateRunStarted = group.counter("duplicateRunStarted");
         runsStopped = group.counter("runsStopped");
+        runsRejected = group.counter("runsRejected");
         stopsAfterRunEnd = group.counter("stopsAfterRunEnd");
         group.gauge("device", (Gauge<String>) () -> device.kind().name());
     }
