@@ -118,6 +118,47 @@ final class Fixtures {
         return b.optParallelism(parallelism).build();
     }
 
+    /** A mini-cluster of one TaskManager for the fault tests, configured like the job (restart policy included). */
+    static org.apache.flink.runtime.minicluster.MiniCluster miniCluster(Path dir, int slots) throws Exception {
+        org.apache.flink.configuration.Configuration conf = job(topics("cluster-template"), dir.resolve("template"))
+                .configuration();
+        conf.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
+        org.apache.flink.runtime.minicluster.MiniCluster cluster = new org.apache.flink.runtime.minicluster.MiniCluster(
+                new org.apache.flink.runtime.minicluster.MiniClusterConfiguration.Builder().setConfiguration(conf)
+                        .setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
+        cluster.start();
+        return cluster;
+    }
+
+    static org.apache.flink.api.common.JobID submit(org.apache.flink.runtime.minicluster.MiniCluster cluster, TrainerJob job)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
+        job.addTo(env);
+        return cluster.submitJob(env.getStreamGraph()).get().getJobID();
+    }
+
+    /**
+     * What a fault must not change: the run's committed log equals an uninterrupted run's (wall-clock
+     * values aside), its sequence is gap- and duplicate-free, every epoch completed once, and it
+     * verifies as one chain signed by the tests' key.
+     */
+    static void assertSameLogAsUninterrupted(List<SpecificRecord> uninterrupted, List<SpecificRecord> recovered,
+                                             Topics topics, String runId, int epochs) throws IOException {
+        org.junit.jupiter.api.Assertions.assertEquals(RestoreITCase.normalized(ofRun(uninterrupted, runId)),
+                RestoreITCase.normalized(ofRun(recovered, runId)), runId);
+        List<SpecificRecord> run = ofRun(recovered, runId);
+        for (int i = 0; i < run.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(i, header(run.get(i)).getSequence(),
+                    "gap-free, duplicate-free sequence");
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(epochs, run.stream()
+                .filter(r -> r instanceof org.ocsp.schemas.avro.event.EpochCompleted).count());
+        org.ocsp.flink.audit.VerificationResult v = new org.ocsp.flink.audit.DecisionVerifier(List.of(publicKey()))
+                .verify(org.ocsp.flink.audit.KafkaEventSource.builder().setBootstrapServers(bootstrap())
+                        .setTopic(topics.events().name()).build().load(runId));
+        org.junit.jupiter.api.Assertions.assertTrue(v.ok(), v.describe());
+    }
+
     static JobClient start(TrainerJob job) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         job.addTo(env);

@@ -1,27 +1,16 @@
 package org.ocsp.flink;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ocsp.flink.audit.DecisionVerifier;
-import org.ocsp.flink.audit.KafkaEventSource;
-import org.ocsp.flink.audit.VerificationResult;
-import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.schemas.avro.event.EpochCompleted;
-import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
  * Two runs, restored from a retained checkpoint with another parallelism twice (1 -> 2 in the
@@ -34,14 +23,10 @@ class RescaleITCase {
 
     @Test
     void restoresWithAnotherParallelismGiveTheSameLogs(@TempDir Path dir) throws Exception {
-        Configuration conf = Fixtures.job(Fixtures.topics("rescale-template"), dir.resolve("template")).configuration();
-        conf.set(RestOptions.BIND_PORT, "0");
-        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
-            cluster.start();
+        try (MiniCluster cluster = Fixtures.miniCluster(dir, 2)) {
             Topics plain = Fixtures.topics("rescale-plain");
             start(plain);
-            JobID job = submit(cluster, Fixtures.job(plain, dir.resolve("plain")));
+            JobID job = Fixtures.submit(cluster, Fixtures.job(plain, dir.resolve("plain")));
             List<SpecificRecord> uninterrupted;
             try {
                 Fixtures.awaitRunsRegistered(plain);
@@ -54,7 +39,7 @@ class RescaleITCase {
             Topics cut = Fixtures.topics("rescale-cut");
             Path cutDir = dir.resolve("cut");
             start(cut);
-            job = submit(cluster, Fixtures.job(cut, cutDir, null, 1));
+            job = Fixtures.submit(cluster, Fixtures.job(cut, cutDir, null, 1));
             Fixtures.awaitRunsRegistered(cut);
             Fixtures.publish(cut, 0, EPOCHS - 1); // the last epoch waits until both cuts are done
             int[] epochs = {2, 3};
@@ -69,7 +54,7 @@ class RescaleITCase {
                     cluster.cancelJob(job).get();
                 }
                 Path checkpoint = RestoreITCase.latestCheckpoint(cutDir.resolve("checkpoints")).orElseThrow();
-                job = submit(cluster, Fixtures.job(cut, cutDir, checkpoint.toUri().toString(), parallelism[i]));
+                job = Fixtures.submit(cluster, Fixtures.job(cut, cutDir, checkpoint.toUri().toString(), parallelism[i]));
             }
             Fixtures.publish(cut, EPOCHS - 1, 1);
             List<SpecificRecord> rescaled;
@@ -79,11 +64,7 @@ class RescaleITCase {
                 cluster.cancelJob(job).get();
             }
             for (String run : RUNS) {
-                assertEquals(RestoreITCase.normalized(Fixtures.ofRun(uninterrupted, run)),
-                        RestoreITCase.normalized(Fixtures.ofRun(rescaled, run)), run);
-                VerificationResult v = new DecisionVerifier(List.of(Fixtures.publicKey())).verify(KafkaEventSource.builder()
-                        .setBootstrapServers(TestKafka.bootstrapServers()).setTopic(cut.events().name()).build().load(run));
-                assertTrue(v.ok(), v.describe());
+                Fixtures.assertSameLogAsUninterrupted(uninterrupted, rescaled, cut, run, EPOCHS);
             }
         }
     }
@@ -91,11 +72,5 @@ class RescaleITCase {
     private static void start(Topics topics) {
         RunStarter.start(TestKafka.bootstrapServers(), topics, "run-a", Fixtures.spec(0.5, EPOCHS, 3));
         RunStarter.start(TestKafka.bootstrapServers(), topics, "run-b", Fixtures.spec(0.3, EPOCHS, 3));
-    }
-
-    private static JobID submit(MiniCluster cluster, TrainerJob job) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
-        job.addTo(env);
-        return cluster.submitJob(env.getStreamGraph()).get().getJobID();
     }
 }

@@ -1,26 +1,15 @@
 package org.ocsp.flink;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ocsp.flink.audit.DecisionVerifier;
-import org.ocsp.flink.audit.KafkaEventSource;
-import org.ocsp.flink.audit.VerificationResult;
-import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.Topics;
-import org.ocsp.schemas.avro.event.EpochCompleted;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.RunSpec;
 
@@ -36,15 +25,11 @@ class TaskManagerLossITCase {
     @Test
     void aLostTaskManagerLosesNoDecisionAndDuplicatesNone(@TempDir Path dir) throws Exception {
         RunSpec spec = Fixtures.spec(0.5, EPOCHS, 3);
-        Configuration conf = Fixtures.job(Fixtures.topics("tm-template"), dir.resolve("template")).configuration();
-        conf.set(RestOptions.BIND_PORT, "0");
-        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
-            cluster.start();
+        try (MiniCluster cluster = Fixtures.miniCluster(dir, 1)) {
 
             Topics plain = Fixtures.topics("tm-plain");
             RunStarter.start(TestKafka.bootstrapServers(), plain, "run-t", spec);
-            JobID job = submit(cluster, Fixtures.job(plain, dir.resolve("plain")));
+            JobID job = Fixtures.submit(cluster, Fixtures.job(plain, dir.resolve("plain")));
             List<SpecificRecord> uninterrupted;
             try {
                 Fixtures.awaitRunsRegistered(plain);
@@ -56,7 +41,7 @@ class TaskManagerLossITCase {
 
             Topics lost = Fixtures.topics("tm-lost");
             RunStarter.start(TestKafka.bootstrapServers(), lost, "run-t", spec);
-            job = submit(cluster, Fixtures.job(lost, dir.resolve("lost")));
+            job = Fixtures.submit(cluster, Fixtures.job(lost, dir.resolve("lost")));
             List<SpecificRecord> recovered;
             try {
                 Fixtures.awaitRunsRegistered(lost);
@@ -74,21 +59,7 @@ class TaskManagerLossITCase {
                 cluster.cancelJob(job).get();
             }
 
-            assertEquals(RestoreITCase.normalized(uninterrupted), RestoreITCase.normalized(recovered));
-            for (int i = 0; i < recovered.size(); i++) {
-                assertEquals(i, Fixtures.header(recovered.get(i)).getSequence(), "gap-free, duplicate-free sequence");
-            }
-            assertEquals(EPOCHS, StreamingTrainerITCase.only(recovered, EpochCompleted.class).size());
-            VerificationResult verified = new DecisionVerifier(List.of(Fixtures.publicKey())).verify(
-                    KafkaEventSource.builder().setBootstrapServers(TestKafka.bootstrapServers()).setTopic(lost.events().name())
-                            .build().load("run-t"));
-            assertTrue(verified.ok(), verified.describe());
+            Fixtures.assertSameLogAsUninterrupted(uninterrupted, recovered, lost, "run-t", EPOCHS);
         }
-    }
-
-    private static JobID submit(MiniCluster cluster, TrainerJob job) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
-        job.addTo(env);
-        return cluster.submitJob(env.getStreamGraph()).get().getJobID();
     }
 }
