@@ -22,6 +22,7 @@ import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.data.Augmentation;
@@ -135,6 +136,51 @@ final class Fixtures {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         job.addTo(env);
         return cluster.submitJob(env.getStreamGraph()).get().getJobID();
+    }
+
+    /** A fault a test injects into a running job (a TaskManager taken away, the broker restarted). */
+    interface Fault {
+        void inject() throws Exception;
+    }
+
+    /**
+     * Trains one run twice on the cluster: undisturbed, and with {@code fault} injected once its
+     * epoch-2 decision is in the log (the last epoch is held back until then, so the run cannot
+     * finish first); the fault must not change the committed log ({@link #assertSameLogAsUninterrupted}).
+     */
+    static void assertFaultLeavesTheLog(org.apache.flink.runtime.minicluster.MiniCluster cluster, Path dir, String name,
+                                        int epochs, Fault fault) throws Exception {
+        RunSpec spec = spec(0.5, epochs, 3);
+        String run = "run-" + name;
+        Topics plain = topics(name + "-plain");
+        RunStarter.start(bootstrap(), plain, run, spec);
+        org.apache.flink.api.common.JobID job = submit(cluster, job(plain, dir.resolve("plain")));
+        List<SpecificRecord> uninterrupted;
+        try {
+            awaitRunsRegistered(plain);
+            publish(plain, epochs);
+            uninterrupted = awaitPublished(plain, List.of(run));
+        } finally {
+            cluster.cancelJob(job).get();
+        }
+        Topics faulty = topics(name + "-fault");
+        RunStarter.start(bootstrap(), faulty, run, spec);
+        job = submit(cluster, job(faulty, dir.resolve("fault")));
+        List<SpecificRecord> recovered;
+        try {
+            awaitRunsRegistered(faulty);
+            publish(faulty, 0, epochs - 1);
+            try (LogReader events = new LogReader(bootstrap(), faulty.events().name())) {
+                events.await(rs -> rs.stream().anyMatch(r -> r instanceof org.ocsp.schemas.avro.event.MaskSnapshot
+                        && header(r).getEpoch() == 2), TIMEOUT, "the cut point");
+            }
+            fault.inject();
+            publish(faulty, epochs - 1, 1);
+            recovered = awaitPublished(faulty, List.of(run));
+        } finally {
+            cluster.cancelJob(job).get();
+        }
+        assertSameLogAsUninterrupted(uninterrupted, recovered, faulty, run, epochs);
     }
 
     /**

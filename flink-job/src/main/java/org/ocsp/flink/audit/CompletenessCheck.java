@@ -32,21 +32,21 @@ final class CompletenessCheck {
         Integer planned = started.getSpec().getEpochsPlanned();
         Set<Integer> completed = new TreeSet<>();
         boolean published = false;
-        Integer failedIn = null; // the epoch a run that ended early ended in
+        Integer endedIn = null; // the epoch a run that ended early (failed, stopped, refused) ended in
         for (LoggedEvent e : log.ordered()) {
             if (e.type() == RecordType.EPOCH_COMPLETED) {
                 completed.add(e.epoch());
             } else if (e.type() == RecordType.MODEL_PUBLISHED) {
                 published = true;
                 if (e.as(ModelPublished.class).getEndedBy() == RunEnd.STOPPED) {
-                    failedIn = e.epoch(); // ended early on request, in this epoch
+                    endedIn = e.epoch(); // ended early on request, in this epoch
                 }
             } else if (e.type() == RecordType.RUN_FAILED || e.type() == RecordType.RUN_REJECTED) {
-                failedIn = e.epoch(); // ended early on a fault of its own, or refused before training (epoch 0)
+                endedIn = e.epoch(); // ended early on a fault of its own, or refused before training (epoch 0)
             }
         }
         // A failed run ended where it failed: the epochs before it must be there, no model is due.
-        int last = failedIn != null ? failedIn - 1
+        int last = endedIn != null ? endedIn - 1
                 : planned == null ? completed.stream().mapToInt(Integer::intValue).max().orElse(-1) : planned - 1;
         List<Integer> absent = new ArrayList<>();
         for (int t = 0; t <= last; t++) {
@@ -59,7 +59,7 @@ final class CompletenessCheck {
                     + " epochs, first " + absent.get(0) + ", last " + absent.get(absent.size() - 1)) + " of the "
                     + (planned == null ? "epochs trained" : planned + " planned"));
         }
-        if (planned != null && !published && failedIn == null) { // a stopped run published its model too
+        if (planned != null && !published && endedIn == null) { // a stopped run published its model too
             missing.add("ModelPublished is missing: the run published no model" + (absent.isEmpty() ? ""
                     : " (still training, or the log was cut short)"));
         }

@@ -111,7 +111,8 @@ public final class Counterfactual {
                         + (snapshot.isEmpty() ? "the logged run selected no mask then" : "logged before scores were") + ")";
                 break;
             }
-            int different = chosen[0] == null || before.mask().isEmpty() ? 0 : differences(before.mask().get(), chosen[0].mask());
+            int different = chosen[0] == null || before.mask().isEmpty() ? 0
+                    : MaskDiff.count(groups, before.mask().get(), chosen[0].mask());
             rows.add(new Row(t, exact, before.phase().name(), d.phase().name(), boxed(d.similarity()), boxed(d.stability()),
                     boxed(d.lambda()), chosen[0] == null ? Optional.empty() : Optional.of(chosen[0].reduction()), different,
                     d.pruneAtEndOfEpoch()));
@@ -143,26 +144,6 @@ public final class Counterfactual {
             return false;
         }
         return !(a.regularizationActive() || a.pruneAtEndOfEpoch()) || a.mask().equals(b.mask());
-    }
-
-    private static int differences(SubnetworkMask a, SubnetworkMask b) {
-        int n = 0;
-        for (String g : a.groupIds()) {
-            java.util.Set<Integer> x = new java.util.HashSet<>();
-            for (int i : a.kept(g)) {
-                x.add(i);
-            }
-            java.util.Set<Integer> y = new java.util.HashSet<>();
-            for (int i : b.kept(g)) {
-                y.add(i);
-            }
-            java.util.Set<Integer> sym = new java.util.HashSet<>(x);
-            sym.addAll(y);
-            java.util.Set<Integer> both = new java.util.HashSet<>(x);
-            both.retainAll(y);
-            n += sym.size() - both.size();
-        }
-        return n;
     }
 
     private static Optional<Double> boxed(java.util.OptionalDouble d) {

@@ -6,6 +6,7 @@ import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.RunFailed;
+import org.ocsp.schemas.avro.event.RunRejected;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
@@ -60,7 +61,7 @@ public final class DecisionVerifier {
         List<String> incomplete = CompletenessCheck.run(log);
         log.first(RecordType.RUN_FAILED, RunFailed.class).ifPresent(f -> checks.note("the run FAILED in epoch "
                 + f.getHeader().getEpoch() + " (stage " + f.getStage() + "): " + f.getReason()));
-        log.first(RecordType.RUN_REJECTED, org.ocsp.schemas.avro.event.RunRejected.class).ifPresent(r -> checks.note(
+        log.first(RecordType.RUN_REJECTED, RunRejected.class).ifPresent(r -> checks.note(
                 "the job REJECTED the run: " + r.getReason()));
         if (log.findRunStarted().isEmpty()) {
             checks.add(Mismatch.ofRun("RunStarted", "missing: without the run's spec no decision can be recomputed"));

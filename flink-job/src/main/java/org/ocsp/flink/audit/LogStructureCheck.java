@@ -86,13 +86,13 @@ final class LogStructureCheck {
     private static void epochs(List<LoggedEvent> ordered, Checks checks) {
         int completed = 0;
         int lastDecisionEpoch = -1;
-        LoggedEvent published = null;
+        LoggedEvent ended = null; // the run's last event: ModelPublished, RunFailed or RunRejected
         Map<RecordType, Set<Integer>> decided = new EnumMap<>(RecordType.class);
         for (LoggedEvent e : ordered) {
             if (e.type() == RecordType.RUN_STARTED) {
                 continue;
             }
-            LoggedEvent pub = published;
+            LoggedEvent pub = ended;
             checks.check(pub == null, () -> Mismatch.of(e, e.type().recordName(), e.describe()
                     + " logged after " + pub.type().recordName() + " #" + pub.sequence() + "; a run ends with "
                     + "ModelPublished, RunFailed or RunRejected"));
@@ -121,13 +121,13 @@ final class LogStructureCheck {
                 int done = completed;
                 checks.check(t == 0 && done == 0, () -> Mismatch.of(e, "RunRejected.header.epoch", "a refused run never "
                         + "trains, but this one is logged for epoch " + t + " after " + done + " completed epochs"));
-                published = e;
+                ended = e;
             } else if (e.type() == RecordType.RUN_FAILED) {
                 int done = completed;
                 checks.check(t == done, () -> Mismatch.of(e, "RunFailed.header.epoch", "logged for epoch " + t
                         + " but " + done + (done == 1 ? " epoch had" : " epochs had") + " completed: a run fails in the "
                         + "epoch after its last completed one"));
-                published = e;
+                ended = e;
             } else if (e.type() == RecordType.MODEL_PUBLISHED) {
                 int done = completed;
                 if (e.as(ModelPublished.class).getEndedBy() == RunEnd.STOPPED) {
@@ -138,7 +138,7 @@ final class LogStructureCheck {
                     checks.check(done > 0 && t == done - 1, () -> Mismatch.of(e, "ModelPublished.header.epoch",
                             "logged for epoch " + t + " but the last completed epoch is " + (done - 1)));
                 }
-                published = e;
+                ended = e;
             }
         }
     }

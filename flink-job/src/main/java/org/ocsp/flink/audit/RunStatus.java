@@ -1,11 +1,18 @@
 package org.ocsp.flink.audit;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.EpochCompleted;
+import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.PruningEvent;
+import org.ocsp.schemas.avro.event.RunEnd;
 import org.ocsp.schemas.avro.event.RunFailed;
+import org.ocsp.schemas.avro.event.RunRejected;
 
 /**
  * Where a run is, read from its log alone: its state, the phase of its last epoch, the epochs it
@@ -38,20 +45,20 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
 
     public static RunStatus of(RunLog log) {
         Optional<RunFailed> failed = log.first(RecordType.RUN_FAILED, RunFailed.class);
-        Optional<org.ocsp.schemas.avro.event.ModelPublished> published = log.first(RecordType.MODEL_PUBLISHED,
-                org.ocsp.schemas.avro.event.ModelPublished.class);
+        Optional<ModelPublished> published = log.first(RecordType.MODEL_PUBLISHED,
+                ModelPublished.class);
         boolean stopped = published.isPresent()
-                && published.get().getEndedBy() == org.ocsp.schemas.avro.event.RunEnd.STOPPED;
-        Optional<org.ocsp.schemas.avro.event.RunRejected> rejected = log.first(RecordType.RUN_REJECTED,
-                org.ocsp.schemas.avro.event.RunRejected.class);
+                && published.get().getEndedBy() == RunEnd.STOPPED;
+        Optional<RunRejected> rejected = log.first(RecordType.RUN_REJECTED,
+                RunRejected.class);
         State state = rejected.isPresent() ? State.REJECTED : failed.isPresent() ? State.FAILED : stopped ? State.STOPPED
                 : published.isPresent() ? State.FINISHED
-                : log.first(RecordType.PRUNING_EVENT, org.ocsp.schemas.avro.event.PruningEvent.class).isPresent()
+                : log.first(RecordType.PRUNING_EVENT, PruningEvent.class).isPresent()
                 ? State.PRUNED : State.RUNNING;
-        int epochs = log.all(RecordType.EPOCH_COMPLETED, org.ocsp.schemas.avro.event.EpochCompleted.class).size();
+        int epochs = log.all(RecordType.EPOCH_COMPLETED, EpochCompleted.class).size();
         String phase = "-";
         if (log.findRunStarted().isPresent()) {
-            java.util.List<RunTimeline.Row> rows = RunTimeline.of(log).rows();
+            List<RunTimeline.Row> rows = RunTimeline.of(log).rows();
             phase = rows.isEmpty() ? RunTimeline.DENSE : rows.get(rows.size() - 1).phase();
         }
         Instant last = log.ordered().stream().map(e -> e.header().getEventTime()).max(Comparator.naturalOrder())
@@ -72,7 +79,7 @@ public record RunStatus(String runId, State state, String phase, int epochs, Ins
     }
 
     /** The table {@code ocsp run list} prints. */
-    public static String table(java.util.Collection<RunStatus> runs) {
+    public static String table(Collection<RunStatus> runs) {
         StringBuilder sb = new StringBuilder(header());
         runs.forEach(r -> sb.append(r.line()));
         return sb.toString();

@@ -105,24 +105,14 @@ final class SelectionCheck {
                                      SubnetworkMask again, Checks checks) {
         for (ChannelGroup group : groups) {
             String g = group.id();
-            boolean[] keptLogged = keptFlags(logged.kept(g), group.width());
-            boolean[] keptAgain = keptFlags(again.kept(g), group.width());
-            for (int c = 0; c < keptLogged.length; c++) {
-                if (keptLogged[c] != keptAgain[c]) {
-                    checks.add(Mismatch.of(e, "MaskSnapshot.groups[" + g + "].kept", String.format(Locale.ROOT,
-                            "channel %s:%d is logged as %s, but selecting from the logged scores %s it", g, c,
-                            keptLogged[c] ? "kept" : "removed", keptAgain[c] ? "keeps" : "removes")));
-                }
+            List<Integer> keptAgain = java.util.Arrays.stream(again.kept(g)).boxed().toList();
+            for (int c : MaskDiff.channels(group, logged, again)) {
+                boolean keeps = keptAgain.contains(c);
+                checks.add(Mismatch.of(e, "MaskSnapshot.groups[" + g + "].kept", String.format(Locale.ROOT,
+                        "channel %s:%d is logged as %s, but selecting from the logged scores %s it", g, c,
+                        keeps ? "removed" : "kept", keeps ? "keeps" : "removes")));
             }
             checks.check(true, () -> null);
         }
-    }
-
-    private static boolean[] keptFlags(int[] kept, int width) {
-        boolean[] f = new boolean[width];
-        for (int i : kept) {
-            f[i] = true;
-        }
-        return f;
     }
 }

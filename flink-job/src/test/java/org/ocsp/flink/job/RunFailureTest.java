@@ -47,19 +47,9 @@ class RunFailureTest {
         return spec;
     }
 
-    private static ControlEvent runStarted(String runId, RunSpec spec) {
-        ControlEvent e = new ControlEvent();
-        e.runId = runId;
-        e.type = RecordType.RUN_STARTED;
-        e.sequence = 0;
-        e.value = CODEC.encode(RunSpecs.runStarted(runId, spec));
-        e.topic = "events";
-        return e;
-    }
-
     /** Dataset epoch 0: TRAIN batches, one EVAL batch and the EpochEnd marker, for {@code runId}. */
     private static List<RunBatch> epoch(String runId) {
-        return TestBatches.epoch(runId, 3, TRAIN_BATCHES, BATCH);
+        return TrainerInputs.epoch(runId, 3, TRAIN_BATCHES, BATCH);
     }
 
     @Test
@@ -67,9 +57,9 @@ class RunFailureTest {
         List<TrainerOutput> outputs;
         List<DeadLetter> dead = new ArrayList<>();
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20)) {
-            h.processElement2(runStarted("diverges", spec(1e30)), 0);
-            h.processElement2(runStarted("healthy", spec(0.01)), 0);
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 64L << 20)) {
+            h.processElement2(TrainerInputs.runStarted("diverges", spec(1e30)), 0);
+            h.processElement2(TrainerInputs.runStarted("healthy", spec(0.01)), 0);
             List<RunBatch> bad = epoch("diverges");
             List<RunBatch> good = epoch("healthy");
             for (int i = 0; i < bad.size(); i++) {
@@ -131,10 +121,10 @@ class RunFailureTest {
     void aRunWhoseDecisionNeverArrivesFailsAfterTheWaitLimit(@TempDir Path dir) throws Exception {
         long limit = 60_000;
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20,
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 64L << 20,
                         JobSettingDef.RUN_MEMORY_MB.defaultValue().orElseThrow() << 20, limit)) {
             h.setProcessingTime(1_000);
-            h.processElement2(runStarted("waits", spec(0.01)), 0);
+            h.processElement2(TrainerInputs.runStarted("waits", spec(0.01)), 0);
             for (RunBatch b : epoch("waits")) { // epoch 0 ends; epoch 1 needs the decision the log never brings
                 h.processElement1(b, 0);
             }
@@ -156,8 +146,8 @@ class RunFailureTest {
     void aStoppedRunPublishesItsModelAsItStandsAndItsLogSaysSo(@TempDir Path dir) throws Exception {
         List<TrainerOutput> outputs;
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20)) {
-            h.processElement2(runStarted("stopped", spec(0.01)), 0);
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 64L << 20)) {
+            h.processElement2(TrainerInputs.runStarted("stopped", spec(0.01)), 0);
             List<RunBatch> epoch = epoch("stopped");
             h.processElement1(epoch.get(0), 0);
             h.processElement1(epoch.get(1), 0);
@@ -216,9 +206,9 @@ class RunFailureTest {
         refusal.rejectionLimit = 2;
         List<TrainerOutput> outputs;
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 64L << 20)) {
             h.processElement1(refusal, 0); // before the trainer has seen its RunStarted: held, then applied
-            h.processElement2(runStarted("refused", spec(0.01)), 0);
+            h.processElement2(TrainerInputs.runStarted("refused", spec(0.01)), 0);
             for (RunBatch b : epoch("refused")) {
                 h.processElement1(b, 0); // (the fan-out never sends these; if any came, they are dropped)
             }

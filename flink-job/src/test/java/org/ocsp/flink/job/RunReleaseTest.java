@@ -14,8 +14,6 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocsp.flink.run.RunSpecs;
-import org.ocsp.schemas.EventCodec;
-import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
@@ -29,12 +27,11 @@ class RunReleaseTest {
 
     @Test
     void endedRunsLeaveOnlyATombstone(@TempDir Path dir) throws Exception {
-        EventCodec codec = EventCodec.create();
         RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 1).build();
         spec.setBatchSize(BATCH);
         spec.getStability().setMonitorStart(1); // one epoch, no decision: START, EPOCH, PUBLISHED
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> trainer =
-                     TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 64L << 20);
+                     TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 64L << 20);
              KeyedOneInputStreamOperatorTestHarness<String, TrainerOutput, OutRecord> stability =
                      ProcessFunctionTestHarnesses.forKeyedProcessFunction(new StabilityOperator("events", Optional.empty()),
                              o -> o.runId, Types.STRING)) {
@@ -42,13 +39,8 @@ class RunReleaseTest {
             int afterFirst = -1;
             for (int run = 0; run < RUNS; run++) {
                 String id = "run-" + run;
-                ControlEvent started = new ControlEvent();
-                started.runId = id;
-                started.type = RecordType.RUN_STARTED;
-                started.value = codec.encode(RunSpecs.runStarted(id, spec));
-                started.topic = "events";
-                trainer.processElement2(started, 0);
-                for (RunBatch b : TestBatches.epoch(id, run, 2, BATCH)) {
+                trainer.processElement2(TrainerInputs.runStarted(id, spec), 0);
+                for (RunBatch b : TrainerInputs.epoch(id, run, 2, BATCH)) {
                     trainer.processElement1(b, 0);
                 }
                 List<TrainerOutput> outputs = trainer.extractOutputValues();

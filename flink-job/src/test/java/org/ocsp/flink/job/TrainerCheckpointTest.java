@@ -75,7 +75,7 @@ class TrainerCheckpointTest {
         List<String> uninterrupted = new ArrayList<>();
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
                 harness(backend.get(), dir.resolve("plain"), null, reader, waitingBytes)) {
-            h.processElement2(runStarted(), 0);
+            h.processElement2(TrainerInputs.runStarted(RUN, spec()), 0);
             for (Object input : stream) {
                 feed(h, input);
             }
@@ -99,7 +99,7 @@ class TrainerCheckpointTest {
                     harness(backend.get(), dir.resolve("cut" + part), snapshot, reader,
                     waitingBytes)) {
                 if (part == 0) {
-                    h.processElement2(runStarted(), 0);
+                    h.processElement2(TrainerInputs.runStarted(RUN, spec()), 0);
                 }
                 for (; next < end; next++) {
                     feed(h, stream.get(next));
@@ -176,17 +176,6 @@ class TrainerCheckpointTest {
         spec.setBatchSize(BATCH);
         spec.getStability().setMonitorStart(1);
         return spec;
-    }
-
-    private static ControlEvent runStarted() {
-        RunSpec spec = spec();
-        ControlEvent e = new ControlEvent();
-        e.runId = RUN;
-        e.type = RecordType.RUN_STARTED;
-        e.sequence = 0;
-        e.value = EventCodec.create().encode(RunSpecs.runStarted(RUN, spec));
-        e.topic = "events";
-        return e;
     }
 
     /**
@@ -272,10 +261,10 @@ class TrainerCheckpointTest {
     }
 
     private static RunBatch batch(Random random, int epoch, boolean eval, int index, long offset) {
-        return TestBatches.batch(RUN, random, epoch, eval, index, eval ? 1 : TRAIN_BATCHES, BATCH, offset);
+        return TrainerInputs.batch(RUN, random, epoch, eval, index, eval ? 1 : TRAIN_BATCHES, BATCH, offset);
     }
 
     private static RunBatch base(int epoch, long offset) {
-        return TestBatches.base(RUN, epoch, offset);
+        return TrainerInputs.base(RUN, epoch, offset);
     }
 }

@@ -26,16 +26,6 @@ import org.ocsp.schemas.avro.event.RunSpec;
 class TrainerRefusalsTest {
     private static final EventCodec CODEC = EventCodec.create();
 
-    private static StreamRecord<ControlEvent> runStarted(String runId, RunSpec spec) {
-        ControlEvent e = new ControlEvent();
-        e.runId = runId;
-        e.type = RecordType.RUN_STARTED;
-        e.sequence = 0;
-        e.value = CODEC.encode(RunSpecs.runStarted(runId, spec));
-        e.topic = "events";
-        return new StreamRecord<>(e);
-    }
-
     private static List<DeadLetter> deadLetters(KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent,
             TrainerOutput> h) throws Exception {
         List<DeadLetter> out = new ArrayList<>();
@@ -50,16 +40,17 @@ class TrainerRefusalsTest {
     @Test
     void aRunThatCannotFitIsRefusedWhenItStartsAndTheNextRunIsTaken(@TempDir Path dir) throws Exception {
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 0, 1024L << 20)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 0, 1024L << 20)) {
             RunSpec huge = RunSpecs.reference("fashion-vgg", 50_000_000, List.of(1, 28, 28), 0.5, 2).build();
-            h.processElement2(runStarted("huge", huge));
+            h.processElement2(new StreamRecord<>(TrainerInputs.runStarted("huge", huge)));
             List<DeadLetter> refused = deadLetters(h);
             assertEquals(1, refused.size(), "dead letters: " + refused);
             String reason = refused.get(0).getReason();
             assertTrue(reason.contains("more than run-memory-mb allows (1024 MiB)"), reason);
             assertTrue(reason.contains("training it needs about"), reason);
 
-            h.processElement2(runStarted("fits", RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 2).build()));
+            RunSpec fits = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 2).build();
+            h.processElement2(new StreamRecord<>(TrainerInputs.runStarted("fits", fits)));
             assertEquals(1, deadLetters(h).size(), "dead letters: " + deadLetters(h));
         }
     }
@@ -67,9 +58,9 @@ class TrainerRefusalsTest {
     @Test
     void aMalformedMaskReadBackFromTheLogIsADeadLetterNotADecision(@TempDir Path dir) throws Exception {
         try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TestBatches.NO_READS, 0)) {
+                TrainerCheckpointTest.harness(new HashMapStateBackend(), dir, null, TrainerInputs.NO_READS, 0)) {
             RunSpec spec = RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 4).build();
-            h.processElement2(runStarted("r", spec));
+            h.processElement2(new StreamRecord<>(TrainerInputs.runStarted("r", spec)));
             List<GroupMask> groups = new ArrayList<>();
             for (ChannelGroup g : ChannelGroups.derive(RunSpecs.graph(spec))) {
                 groups.add(GroupMask.newBuilder().setGroupId(g.id()).setOriginalWidth(g.width())

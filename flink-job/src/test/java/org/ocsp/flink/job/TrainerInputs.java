@@ -5,9 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.ocsp.flink.job.kafka.BatchReader;
+import org.ocsp.flink.run.RunSpecs;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.RunSpec;
 
-/** Test helper: batches of seeded noise images as the trainer receives them, and a batches topic that holds nothing. */
-final class TestBatches {
+/**
+ * Test helper: the trainer's inputs as it receives them (a run's RunStarted read back from the
+ * log, batches of seeded noise images) and a batches topic that holds nothing.
+ */
+final class TrainerInputs {
     /** A batches topic from which nothing can be read again. */
     static final BatchReader NO_READS = new BatchReader() {
         private static final long serialVersionUID = 1L;
@@ -22,7 +29,18 @@ final class TestBatches {
         }
     };
 
-    private TestBatches() {
+    private TrainerInputs() {
+    }
+
+    /** The run's RunStarted (sequence 0) as the trainer reads it back from the events topic. */
+    static ControlEvent runStarted(String runId, RunSpec spec) {
+        ControlEvent e = new ControlEvent();
+        e.runId = runId;
+        e.type = RecordType.RUN_STARTED;
+        e.sequence = 0;
+        e.value = EventCodec.create().encode(RunSpecs.runStarted(runId, spec));
+        e.topic = "events";
+        return e;
     }
 
     /** A TRAIN or EVAL batch of {@code n} 1x28x28 images of noise with random labels. */
