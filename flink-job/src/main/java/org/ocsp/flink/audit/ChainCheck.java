@@ -9,7 +9,6 @@ import java.util.TreeSet;
 import org.ocsp.flink.chain.EventChain;
 import org.ocsp.flink.chain.EventSignature;
 import org.ocsp.flink.chain.VerifyingKey;
-import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**

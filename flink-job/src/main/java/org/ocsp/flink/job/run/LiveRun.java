@@ -5,7 +5,6 @@ import org.ocsp.modelops.selection.SubnetworkMask;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Map;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.train.StepResult;
 import org.ocsp.modelops.train.TrainingSession;
