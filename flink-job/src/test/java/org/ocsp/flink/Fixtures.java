@@ -184,12 +184,39 @@ final class Fixtures {
     }
 
     /**
+     * The ONNX files of the two runs hold the same graph and weights. Their metadata differs in
+     * the chain head alone: it hashes the run's decision event as logged, wall-clock values
+     * included, which is why {@link RestoreITCase#normalized} leaves the exports' hashes out.
+     */
+    static void assertSameOnnxGraph(List<SpecificRecord> a, List<SpecificRecord> b, String runId) throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto onnxA = publishedOnnx(a, runId);
+        ai.onnx.proto.OnnxMl.ModelProto onnxB = publishedOnnx(b, runId);
+        org.junit.jupiter.api.Assertions.assertEquals(onnxA.getGraph(), onnxB.getGraph(), runId + ": the ONNX graphs");
+        org.junit.jupiter.api.Assertions.assertEquals(onnxA.getMetadataPropsCount(), onnxB.getMetadataPropsCount());
+        for (int i = 0; i < onnxA.getMetadataPropsCount(); i++) {
+            if (!onnxA.getMetadataProps(i).getKey().equals("ocsp.chain_head")) {
+                org.junit.jupiter.api.Assertions.assertEquals(onnxA.getMetadataProps(i), onnxB.getMetadataProps(i));
+            }
+        }
+    }
+
+    private static ai.onnx.proto.OnnxMl.ModelProto publishedOnnx(List<SpecificRecord> log, String runId)
+            throws IOException {
+        ModelPublished m = log.stream().filter(r -> r instanceof ModelPublished).map(r -> (ModelPublished) r)
+                .findFirst().orElseThrow(() -> new AssertionError(runId + " published no model"));
+        org.junit.jupiter.api.Assertions.assertEquals(1, m.getExports().size(), runId + ": one ONNX export");
+        return ai.onnx.proto.OnnxMl.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of(java.net.URI.create(m.getExports().get(0).getUri()))));
+    }
+
+    /**
      * What a fault must not change: the run's committed log equals an uninterrupted run's (wall-clock
      * values aside), its sequence is gap- and duplicate-free, every epoch completed once, and it
      * verifies as one chain signed by the tests' key.
      */
     static void assertSameLogAsUninterrupted(List<SpecificRecord> uninterrupted, List<SpecificRecord> recovered,
                                              Topics topics, String runId, int epochs) throws IOException {
+        assertSameOnnxGraph(ofRun(uninterrupted, runId), ofRun(recovered, runId), runId);
         org.junit.jupiter.api.Assertions.assertEquals(RestoreITCase.normalized(ofRun(uninterrupted, runId)),
                 RestoreITCase.normalized(ofRun(recovered, runId)), runId);
         List<SpecificRecord> run = ofRun(recovered, runId);

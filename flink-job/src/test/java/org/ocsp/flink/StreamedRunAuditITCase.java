@@ -24,6 +24,8 @@ import org.ocsp.flink.audit.VerificationResult;
 import org.ocsp.flink.report.HtmlReport;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.Topics;
+import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.ModelPublished;
 
 /**
  * The audit on logs the streaming job really wrote (real broker, mini-cluster, two runs on one
@@ -64,6 +66,20 @@ class StreamedRunAuditITCase {
                     Optional.empty());
             System.out.print(replayed.describe());
             assertTrue(replayed.ok(), replayed.describe());
+            ModelPublished published = log.first(RecordType.MODEL_PUBLISHED, ModelPublished.class).orElseThrow();
+            assertEquals(1, published.getExports().size(), "the job publishes an ONNX file next to the model");
+            assertTrue(replayed.notes().stream().anyMatch(n -> n.startsWith("ONNX export")),
+                    "the ONNX file's hash, metadata (run, config hash, chain head) and widths were checked: "
+                            + replayed.notes());
+            Path onnx = Path.of(java.net.URI.create(published.getExports().get(0).getUri()));
+            byte[] original = Files.readAllBytes(onnx);
+            byte[] changed = original.clone();
+            changed[changed.length - 1] ^= 1;
+            Files.write(onnx, changed);
+            VerificationResult caught = ModelCheck.check(log, ArchitectureReplay.rebuild(log), Optional.empty(),
+                    Optional.empty());
+            Files.write(onnx, original);
+            assertEquals(1, caught.mismatchesOf("ModelPublished.exports[ONNX].sha256").size(), caught.describe());
             Path archive = dir.resolve(run + ".events.avro");
             EventArchive.write(archive, log);
             VerificationResult offline = new DecisionVerifier(List.of(Fixtures.publicKey()))

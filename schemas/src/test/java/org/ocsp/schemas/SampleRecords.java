@@ -13,6 +13,8 @@ import org.ocsp.schemas.avro.deadletter.DeadLetter;
 import org.ocsp.schemas.avro.event.ConsumedOffset;
 import org.ocsp.schemas.avro.event.CosineSchedule;
 import org.ocsp.schemas.avro.event.EpochCompleted;
+import org.ocsp.schemas.avro.event.ExportFormat;
+import org.ocsp.schemas.avro.event.ExportedModel;
 import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.FinalMetrics;
 import org.ocsp.schemas.avro.event.GroupChannelCount;
@@ -89,6 +91,10 @@ final class SampleRecords {
             .setSizeBytes(1_234_567L)
             .setFinalMetrics(FinalMetrics.newBuilder().setEpochsTrained(300).setTrainLoss(0.01)
                 .setTrainAccuracy(0.999).setTestAccuracy(0.9389).setFlops(63_500_000L).setParams(480_111L).build())
+            .setExports(List.of(ExportedModel.newBuilder().setFormat(ExportFormat.ONNX)
+                .setUri("file:///models/run-7/model.onnx")
+                .setSha256("60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752")
+                .setSizeBytes(1_200_000L).setOpset(17).build()))
             .build();
       case RUN_FAILED:
         return RunFailed.newBuilder().setHeader(header(12, "stability")).setStage("train")

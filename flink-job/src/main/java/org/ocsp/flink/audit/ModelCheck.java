@@ -19,6 +19,7 @@ import org.ocsp.modelops.graph.Node;
 import org.ocsp.modelops.io.ModelFile;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.ExportedModel;
 import org.ocsp.schemas.avro.event.ModelPublished;
 
 /**
@@ -88,6 +89,7 @@ public final class ModelCheck {
                         "model.provenance", "file groups " + loaded.provenance().groupIds() + ", log groups "
                                 + arch.kept().groupIds()));
             }
+            ExportCheck.run(e, log, arch.graph(), m, model.toAbsolutePath().getParent(), checks);
             Path manifest = manifestOverride.orElse(model.resolveSibling("manifest.json"));
             if (Files.isRegularFile(manifest)) {
                 ManifestCheck.run(e, log, arch, m, manifest, checks);
@@ -158,6 +160,11 @@ public final class ModelCheck {
                     "manifest " + j.path("tStar") + ", log " + tStar));
             number(e, checks, j.path("metrics"), "flops", arch.after().flops());
             number(e, checks, j.path("metrics"), "params", arch.after().params());
+            for (ExportedModel x : m.getExports()) {
+                JsonNode onnx = j.path(x.getFormat().name().toLowerCase(java.util.Locale.ROOT));
+                text(e, checks, onnx, "sha256", x.getSha256());
+                number(e, checks, onnx, "sizeBytes", x.getSizeBytes());
+            }
             JsonNode kept = j.path("kept");
             List<String> groups = new ArrayList<>();
             kept.fieldNames().forEachRemaining(groups::add);

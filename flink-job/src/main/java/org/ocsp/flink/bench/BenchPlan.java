@@ -45,7 +45,7 @@ record BenchPlan(String arch, String datasetName, BatchSequence sequence, RunSpe
                 .setNormalization(fashion ? FashionMnist.NORMALIZATION : Cifar10.NORMALIZATION)
                 .setBatchSize(batchSize).setSeed(seed)
                 .optAugmentation(fashion ? Augmentation.randomCropAndFlip(2, 0.5) : Cifar10.TRAIN_AUGMENTATION).build();
-        String dataset = fashion ? "fashion-mnist" : SyntheticImages.NAME;
+        String dataset = fashion ? FashionMnist.NAME : SyntheticImages.NAME;
         int e = epochs != null ? epochs : d.epochs();
         return new BenchPlan(arch, dataset, seq, spec(arch, List.of(data.channels(), data.height(), data.width()), e,
                 batchSize, dataset), e, rounds != null ? rounds : d.rounds());

@@ -33,7 +33,7 @@ final class DatasetOptions {
     Integer testSubset;
 
     String name() {
-        return cifarDir != null ? "cifar10" : "fashion-mnist";
+        return cifarDir != null ? Cifar10.NAME : FashionMnist.NAME;
     }
 
     BatchSequence sequence() throws IOException {

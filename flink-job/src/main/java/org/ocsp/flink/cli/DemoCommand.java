@@ -267,7 +267,11 @@ final class DemoCommand implements Callable<Integer> {
                         p.getFlopsAfter() / 1e6, p.getParamsBefore() / 1e6, p.getParamsAfter() / 1e6);
             } else if (r instanceof ModelPublished) {
                 ModelPublished m = (ModelPublished) r;
-                what = "model published: " + m.getUri() + " (sha256 " + m.getSha256().substring(0, 16) + "...)";
+                StringBuilder w = new StringBuilder("model published: " + m.getUri() + " (sha256 "
+                        + m.getSha256().substring(0, 16) + "...)");
+                m.getExports().forEach(x -> w.append(String.format(Locale.ROOT, "%n%29s%s, opset %d (sha256 %s...)",
+                        "", x.getUri(), x.getOpset(), x.getSha256().substring(0, 16))));
+                what = w.toString();
             } else if (r instanceof EpochCompleted) {
                 continue;
             } else {

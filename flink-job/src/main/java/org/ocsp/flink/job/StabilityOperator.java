@@ -24,6 +24,7 @@ import org.ocsp.flink.run.SelectionRecords;
 import org.ocsp.flink.job.run.ScoresCodec;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.cost.CostModel;
+import org.ocsp.modelops.export.OnnxExport;
 import org.ocsp.modelops.graph.NetworkGraph;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
@@ -40,6 +41,8 @@ import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.avro.event.ConsumedOffset;
 import org.ocsp.schemas.avro.event.EpochCompleted;
 import org.ocsp.schemas.avro.event.EventHeader;
+import org.ocsp.schemas.avro.event.ExportFormat;
+import org.ocsp.schemas.avro.event.ExportedModel;
 import org.ocsp.schemas.avro.event.FinalMetrics;
 import org.ocsp.schemas.avro.event.GroupChannelCount;
 import org.ocsp.schemas.avro.event.GroupJaccard;
@@ -171,7 +174,11 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
                     .setSizeBytes(o.sizeBytes).setFinalMetrics(FinalMetrics.newBuilder()
                             .setEpochsTrained(stopped ? o.epoch : o.epoch + 1)
                             .setTrainLoss(o.trainLoss).setTrainAccuracy(o.trainAccuracy).setTestAccuracy(o.testAccuracy)
-                            .setFlops(o.flops).setParams(o.params).build()).build());
+                            .setFlops(o.flops).setParams(o.params).build())
+                    .setExports(o.onnxUri == null ? List.of() : List.of(ExportedModel.newBuilder()
+                            .setFormat(ExportFormat.ONNX).setUri(o.onnxUri).setSha256(o.onnxSha256)
+                            .setSizeBytes(o.onnxSizeBytes).setOpset(OnnxExport.OPSET).build()))
+                    .build());
             release(o.runId);
         }
     }

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.ocsp.flink.chain.EventChain;
 import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.job.deadletter.RejectedInput;
 import org.ocsp.flink.job.kafka.BatchReader;
@@ -363,7 +364,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             rejected.event(ctx, e, "cannot apply " + e.type + ": " + unfit.get(), run.configHash());
             return;
         }
-        run.decide(e.sequence, d);
+        run.decide(e.sequence, EventChain.hash(e.value), d);
         try {
             progress(run, ctx, out);
         } catch (RunFault f) {

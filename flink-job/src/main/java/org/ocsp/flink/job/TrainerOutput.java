@@ -43,6 +43,10 @@ public class TrainerOutput {
     public String uri;
     public String sha256;
     public long sizeBytes;
+    /** PUBLISHED: the ONNX export written next to the model (ModelPublished.exports). */
+    public String onnxUri;
+    public String onnxSha256;
+    public long onnxSizeBytes;
     /** FAILED: where ({@link org.ocsp.flink.job.run.RunFault.Stage#logName()}), why, and the input that caused it (nullable). */
     public String failureStage;
     public String failureReason;

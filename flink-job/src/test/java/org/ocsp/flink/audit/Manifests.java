@@ -31,6 +31,6 @@ final class Manifests {
         j.append(String.format(Locale.ROOT, "  \"metrics\": {\"epochsTrained\": %d, \"trainLoss\": %.6f, \"trainAccuracy\": %.6f,"
                         + " \"testAccuracy\": %.6f, \"flops\": %d, \"params\": %d},\n", reports.size(), last.trainLoss(),
                 last.trainAccuracy(), last.testAccuracy(), s.flops(), s.parameterCount()));
-        return j.append(ModelPublisher.keptJson(s.provenance())).append("}\n").toString();
+        return j.append(ModelPublisher.keptJson(s.provenance())).append("\n}\n").toString();
     }
 }

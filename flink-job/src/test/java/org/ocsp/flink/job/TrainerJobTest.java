@@ -65,7 +65,7 @@ class TrainerJobTest {
         RunProgress p = new RunProgress(new byte[] {1, 2, 3}, "abc", 7, Optional.of(2), Optional.of(4), 3, true, false, 5, 1,
                 Optional.of(99L), Optional.of(1), new java.util.TreeMap<>(Map.of(2, 0.5)),
                 new java.util.TreeMap<>(Map.of(3, Map.of("g", new int[] {0, 2}))), Optional.of(3), Map.of("g", new int[] {0, 2}),
-                false, 2, 5);
+                false, 2, 5, Optional.of("9f86d081"));
         RunProgress back = RunProgressSerializer.fromBytes(RunProgressSerializer.toBytes(p));
         assertEquals(7, back.lastSequence());
         assertEquals(Optional.of(2), back.startDatasetEpoch());
@@ -76,6 +76,7 @@ class TrainerJobTest {
         assertEquals(2, back.queueHead());
         assertEquals(Optional.of(99L), back.lastOffset());
         assertTrue(back.decisionApplied());
+        assertEquals(Optional.of("9f86d081"), back.lastDecisionHash());
         assertArrayEquals(RunProgressSerializer.toBytes(p), RunProgressSerializer.toBytes(back));
     }
 }

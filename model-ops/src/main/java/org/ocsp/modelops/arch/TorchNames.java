@@ -1,5 +1,7 @@
 package org.ocsp.modelops.arch;
 
+import org.ocsp.modelops.engine.TensorKind;
+import org.ocsp.modelops.engine.TensorRef;
 import org.ocsp.modelops.graph.LayerId;
 
 /**
@@ -50,5 +52,20 @@ public final class TorchNames {
     public static boolean isFunctional(LayerId id) {
         String v = id.value();
         return v.startsWith(FUNCTIONAL_SEGMENT + ".") || v.contains("." + FUNCTIONAL_SEGMENT + ".");
+    }
+
+    /**
+     * The PyTorch {@code state_dict} key of a model-ops tensor: the layer id (the module's name) and
+     * the tensor's attribute, where BN's gamma and beta are {@code weight} and {@code bias}.
+     */
+    public static String stateDictKey(TensorRef ref) {
+        TensorKind k = ref.kind();
+        String suffix = switch (k) {
+            case WEIGHT, GAMMA -> "weight";
+            case BIAS, BETA -> "bias";
+            case RUNNING_MEAN -> "running_mean";
+            case RUNNING_VAR -> "running_var";
+        };
+        return ref.layer().value() + "." + suffix;
     }
 }

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Training speed of model-ops vs the PyTorch reference, side by side (medians over windows).",
         modelTransformer = BenchCommand.RunOptions.class,
-        subcommands = {ConvAlgorithmsCommand.class, EnginesCommand.class})
+        subcommands = {ConvAlgorithmsCommand.class, EnginesCommand.class, ExportCheckCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--arch", split = ",", description = "Architectures (default: ${DEFAULT-VALUE}).")
     List<String> archs = List.of("fashion-vgg", "resnet56");

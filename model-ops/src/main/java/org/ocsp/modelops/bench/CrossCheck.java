@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.ocsp.modelops.arch.TorchNames;
 import org.ocsp.modelops.engine.TensorRef;
 import org.ocsp.modelops.graph.NetworkGraph;
 
@@ -125,7 +126,7 @@ final class CrossCheck {
     private static Map<String, float[]> snapshot(BenchTrainer t) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (TensorRef ref : t.params().refs()) {
-            out.put(TensorDir.torchName(ref), t.params().tensor(ref.layer(), ref.kind()).dup().data().asFloat());
+            out.put(TorchNames.stateDictKey(ref), t.params().tensor(ref.layer(), ref.kind()).dup().data().asFloat());
         }
         return out;
     }
@@ -133,7 +134,7 @@ final class CrossCheck {
     private static void write(Map<String, float[]> tensors, BenchTrainer t, Path where) throws IOException {
         TensorDir.Writer w = TensorDir.writer(where);
         for (TensorRef ref : t.params().refs()) {
-            w.floats(TensorDir.torchName(ref), t.params().shapes().get(ref), tensors.get(TensorDir.torchName(ref)));
+            w.floats(TorchNames.stateDictKey(ref), t.params().shapes().get(ref), tensors.get(TorchNames.stateDictKey(ref)));
         }
         w.finish();
     }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ocsp.modelops.arch.TorchNames;
 import org.ocsp.modelops.engine.ParameterStore;
-import org.ocsp.modelops.engine.TensorKind;
 import org.ocsp.modelops.engine.TensorRef;
 
 /**
@@ -35,26 +35,10 @@ final class TensorDir {
     private TensorDir() {
     }
 
-    /** The PyTorch state_dict key of a model-ops tensor. */
-    static String torchName(TensorRef ref) {
-        String suffix;
-        TensorKind k = ref.kind();
-        if (k == TensorKind.WEIGHT || k == TensorKind.GAMMA) {
-            suffix = "weight";
-        } else if (k == TensorKind.BIAS || k == TensorKind.BETA) {
-            suffix = "bias";
-        } else if (k == TensorKind.RUNNING_MEAN) {
-            suffix = "running_mean";
-        } else {
-            suffix = "running_var";
-        }
-        return ref.layer().value() + "." + suffix;
-    }
-
     static void exportParameters(ParameterStore store, Writer w) throws IOException {
         for (Map.Entry<TensorRef, long[]> e : store.shapes().entrySet()) {
             INDArray t = store.tensor(e.getKey().layer(), e.getKey().kind());
-            w.floats(torchName(e.getKey()), e.getValue(), t.dup().data().asFloat());
+            w.floats(TorchNames.stateDictKey(e.getKey()), e.getValue(), t.dup().data().asFloat());
         }
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code model-ops} command. */
 @Command(name = "model-ops", mixinStandardHelpOptions = true, version = "model-ops 0.1.0",
         description = "OCSPruner on ND4J without Flink or Kafka.",
-        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ModelOpsCli implements Runnable {
     @Override
     public void run() {

@@ -21,6 +21,8 @@ import java.util.List;
  * unpacked into: its {@code cifar-10-batches-bin} sub-directory is then used.
  */
 public final class Cifar10 {
+    /** The dataset name runs and batches carry. */
+    public static final String NAME = "cifar10";
     public static final int CLASSES = Cifar10BinaryReader.CLASSES;
     /** Class names by label. */
     public static final List<String> CLASS_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",

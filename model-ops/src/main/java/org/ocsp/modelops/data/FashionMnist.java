@@ -19,6 +19,8 @@ import java.util.List;
 public final class FashionMnist {
     /** Where the Debian package {@code dataset-fashion-mnist} installs the files. */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** The dataset name runs and batches carry. */
+    public static final String NAME = "fashion-mnist";
     public static final int CLASSES = 10;
     /** Class names by label. */
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",

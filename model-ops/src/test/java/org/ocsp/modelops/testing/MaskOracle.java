@@ -40,15 +40,6 @@ public final class MaskOracle {
 
     /** Keeps a random non-empty subset (roughly half) of every group. */
     public static SubnetworkMask randomMask(List<ChannelGroup> groups, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        SubnetworkMask.Builder b = SubnetworkMask.builder();
-        for (ChannelGroup g : groups) {
-            int[] kept = java.util.stream.IntStream.range(0, g.width()).filter(c -> r.nextBoolean()).toArray();
-            if (kept.length == 0) {
-                kept = new int[] {r.nextInt(g.width())};
-            }
-            b.put(g.id(), kept);
-        }
-        return b.build();
+        return org.ocsp.modelops.bench.ExportSamples.halfOfEachGroup(groups, seed);
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
@@ -17,6 +18,10 @@ import org.ocsp.flink.job.ControlEvent;
  * rebuilds them.
  */
 public final class LoggedDecisions {
+    /** The events that carry a decision; every other event is a record of what happened. */
+    public static final java.util.Set<RecordType> DECISIONS = java.util.EnumSet.of(RecordType.MASK_SNAPSHOT,
+            RecordType.REGULARIZATION_STARTED, RecordType.PENALTY_CHANGED, RecordType.PRUNING_EVENT);
+
     private LoggedDecisions() {
     }
 

@@ -6,17 +6,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.StringJoiner;
+import org.ocsp.flink.chain.EventChain;
 import org.ocsp.flink.job.TrainerOutput;
+import org.ocsp.modelops.data.KnownDatasets;
+import org.ocsp.modelops.data.Normalization;
+import org.ocsp.modelops.export.ExportMetadata;
+import org.ocsp.modelops.export.OnnxExport;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.surgery.ChannelProvenance;
 import org.ocsp.modelops.train.TrainingSession;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
- * Writes a finished run's model ({@code <dir>/<run>/model.ocsp}, model-ops' ModelFile) and a
- * manifest ({@code manifest.json}: architecture, kept channel indices, SHA-256, metrics). The file
- * content is deterministic, so a replay after a restore writes the same bytes.
+ * Writes a finished run's model ({@code <dir>/<run>/model.ocsp}, model-ops' ModelFile), the same
+ * model as ONNX ({@code model.onnx}: input normalisation, run id, config hash and the last
+ * decision's chain hash in its metadata) and a manifest ({@code manifest.json}: architecture, kept
+ * channel indices, SHA-256s, metrics). The files' content is deterministic, so a replay after a
+ * restore writes the same bytes.
  */
 public final class ModelPublisher {
     private ModelPublisher() {
@@ -49,8 +57,11 @@ public final class ModelPublisher {
             Path file = dir.resolve("model.ocsp");
             String sha = s.save(file);
             long size = Files.size(file);
+            Path onnx = dir.resolve("model.onnx");
+            String onnxSha = OnnxExport.write(onnx, s.graph(), s.params(), exportMetadata(runId, run, spec));
+            long onnxSize = Files.size(onnx);
             Files.writeString(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file,
-                    stopReason), StandardCharsets.UTF_8);
+                    stopReason) + onnxJson(onnx, onnxSha, onnxSize) + "}\n", StandardCharsets.UTF_8);
             TrainerOutput o = new TrainerOutput();
             o.runId = runId;
             o.kind = TrainerOutput.Kind.PUBLISHED;
@@ -59,6 +70,9 @@ public final class ModelPublisher {
             o.uri = file.toAbsolutePath().toUri().toString();
             o.sha256 = sha;
             o.sizeBytes = size;
+            o.onnxUri = onnx.toAbsolutePath().toUri().toString();
+            o.onnxSha256 = onnxSha;
+            o.onnxSizeBytes = onnxSize;
             o.trainLoss = last.trainLoss;
             o.trainAccuracy = last.trainAccuracy;
             o.testAccuracy = last.testAccuracy;
@@ -97,7 +111,33 @@ public final class ModelPublisher {
                 stopReason == null ? last.epoch + 1 : last.epoch, num(last.trainLoss),
                 num(last.trainAccuracy), last.testAccuracy == null ? "null" : num(last.testAccuracy), s.flops(),
                 s.parameterCount()));
-        return j.append(keptJson(s.provenance())).append("}\n").toString();
+        return j.append(keptJson(s.provenance())).toString();
+    }
+
+    /**
+     * What the ONNX file states about its inputs and origin. The normalisation is the one the
+     * publisher of the run's dataset applies; for a dataset this project does not publish, the
+     * file says it is unknown rather than guess.
+     */
+    static ExportMetadata exportMetadata(String runId, RunLifecycle run, RunSpec spec) {
+        int channels = spec.getInputShape().get(0);
+        Optional<Normalization> known = KnownDatasets.normalization(spec.getDatasetName())
+                .filter(n -> n.channels() == channels);
+        ExportMetadata.Builder m = ExportMetadata.builder();
+        if (known.isPresent()) {
+            m.setNormalization(known.get());
+        } else {
+            m.setNormalizationUnknown((spec.getDatasetName() == null ? "the run names no dataset"
+                    : "dataset '" + spec.getDatasetName() + "' with " + channels + " input channel(s) is not one "
+                    + "this project publishes") + "; the batches' publisher normalised them");
+        }
+        return m.optRun(runId, run.configHash())
+                .optChainHead(run.lastDecisionHash().orElse(EventChain.hash(run.runStarted()))).build();
+    }
+
+    private static String onnxJson(Path onnx, String sha, long size) {
+        return ",\n  \"onnx\": {\"file\": " + quote(onnx.getFileName().toString()) + ", \"sha256\": " + quote(sha)
+                + ", \"sizeBytes\": " + size + ", \"opset\": " + OnnxExport.OPSET + "}\n";
     }
 
     /**
@@ -118,7 +158,7 @@ public final class ModelPublisher {
             j.append("    ").append(quote(g)).append(": {\"originalWidth\": ").append(provenance.originalWidth(g))
                     .append(", \"kept\": [").append(list).append("]}");
         }
-        return j.append("\n  }\n").toString();
+        return j.append("\n  }").toString();
     }
 
     private static void field(StringBuilder j, String name, String value) {

@@ -38,6 +38,7 @@ public final class RunLifecycle {
     private boolean pruned;
     private long queueHead;
     private long queueTail;
+    private Optional<String> lastDecisionHash;
 
     private RunLifecycle(RunProgress p) {
         runStarted = p.runStarted();
@@ -59,6 +60,7 @@ public final class RunLifecycle {
         pruned = p.pruned();
         queueHead = p.queueHead();
         queueTail = p.queueTail();
+        lastDecisionHash = p.lastDecisionHash();
     }
 
     /** Join: the run's RunStarted (sequence 0) has been read and checked. */
@@ -75,7 +77,7 @@ public final class RunLifecycle {
     public RunProgress progress() {
         return new RunProgress(runStarted, configHash, lastSequence, startDatasetEpoch, trainBatchesPerEpoch, epoch,
                 decisionApplied, finished, trainSeen, evalSeen, lastOffset, regularizationStart, lambdas, masks, pruneEpoch,
-                pruneMask, pruned, queueHead, queueTail);
+                pruneMask, pruned, queueHead, queueTail, lastDecisionHash);
     }
 
     // ---------------------------------------------------------------- batches
@@ -317,8 +319,11 @@ public final class RunLifecycle {
         return startDatasetEpoch.isEmpty() && !finished;
     }
 
-    /** A decision read back from the log, with its sequence (in order: {@link #outOfOrder} said so). */
-    public void decide(long sequence, Decision d) {
+    /**
+     * A decision read back from the log, with its sequence (in order: {@link #outOfOrder} said so)
+     * and the SHA-256 (hex) of the event's logged bytes.
+     */
+    public void decide(long sequence, String eventHash, Decision d) {
         if (finished) {
             lastSequence = sequence; // the run is over: its last events are only counted
             return;
@@ -333,6 +338,9 @@ public final class RunLifecycle {
             pruneEpoch = Optional.of(p.tStar());
             pruneMask = p.kept();
         }
+        if (!(d instanceof Decision.None)) {
+            lastDecisionHash = Optional.of(eventHash);
+        }
         lastSequence = sequence;
     }
 
@@ -340,6 +348,15 @@ public final class RunLifecycle {
 
     public byte[] runStarted() {
         return runStarted;
+    }
+
+    /**
+     * SHA-256 (hex) of the last decision event applied, the point of the run's event chain the
+     * model follows from; empty before the first. Every decision is applied before the last
+     * epoch trains, so a replay publishes the same value.
+     */
+    public Optional<String> lastDecisionHash() {
+        return lastDecisionHash;
     }
 
     public String configHash() {

@@ -19,13 +19,15 @@ import java.util.TreeMap;
  * @param masks the logged mask per epoch, from {@code epoch} on (older ones are dropped)
  * @param pruned the model has been pruned (surgery done at t*)
  * @param queueHead batches waiting for their epoch's decision occupy keys [queueHead, queueTail)
+ * @param lastDecisionHash SHA-256 (hex) of the logged bytes of the last decision applied: the point
+ *     of the run's event chain that the published model follows from (empty before the first)
  */
 public record RunProgress(byte[] runStarted, String configHash, long lastSequence, Optional<Integer> startDatasetEpoch,
                    Optional<Integer> trainBatchesPerEpoch, int epoch, boolean decisionApplied, boolean finished,
                    int trainSeen, int evalSeen, Optional<Long> lastOffset, Optional<Integer> regularizationStart,
                    SortedMap<Integer, Double> lambdas, SortedMap<Integer, Map<String, int[]>> masks,
                    Optional<Integer> pruneEpoch, Map<String, int[]> pruneMask, boolean pruned, long queueHead,
-                   long queueTail) {
+                   long queueTail, Optional<String> lastDecisionHash) {
     public RunProgress {
         lambdas = Collections.unmodifiableSortedMap(new TreeMap<>(lambdas));
         TreeMap<Integer, Map<String, int[]>> m = new TreeMap<>();
@@ -37,7 +39,8 @@ public record RunProgress(byte[] runStarted, String configHash, long lastSequenc
     /** A run whose RunStarted has been read and checked, before its first batch. */
     static RunProgress joined(byte[] runStarted, String configHash) {
         return new RunProgress(runStarted, configHash, 0, Optional.empty(), Optional.empty(), 0, false, false, 0, 0,
-                Optional.empty(), Optional.empty(), new TreeMap<>(), new TreeMap<>(), Optional.empty(), Map.of(), false, 0, 0);
+                Optional.empty(), Optional.empty(), new TreeMap<>(), new TreeMap<>(), Optional.empty(), Map.of(), false, 0, 0,
+                Optional.empty());
     }
 
     private static Map<String, int[]> frozen(Map<String, int[]> mask) {

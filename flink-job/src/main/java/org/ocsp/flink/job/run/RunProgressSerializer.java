@@ -12,11 +12,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@link RunProgress} as versioned bytes in keyed state ("control"). Version 2 is the layout of
- * every savepoint since 2026-12-01: a change of layout is a new version, read next to the old one.
+ * {@link RunProgress} as versioned bytes in keyed state ("control"). A change of layout is a new
+ * version, read next to the old ones: version 2 (savepoints from 2026-12-01) is version 3 without
+ * the last decision's hash (2026-12-03), which it restores as unknown.
  */
 public final class RunProgressSerializer {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The oldest layout this build restores. */
+    static final int OLDEST_READABLE = 2;
 
     private RunProgressSerializer() {
     }
@@ -55,6 +58,10 @@ public final class RunProgressSerializer {
             out.writeBoolean(p.pruned());
             out.writeLong(p.queueHead());
             out.writeLong(p.queueTail());
+            out.writeBoolean(p.lastDecisionHash().isPresent());
+            if (p.lastDecisionHash().isPresent()) {
+                out.writeUTF(p.lastDecisionHash().get());
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -65,9 +72,10 @@ public final class RunProgressSerializer {
     public static RunProgress fromBytes(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version < OLDEST_READABLE || version > VERSION) {
                 // Version 1 (until 2026-12-01) kept the model at epoch boundaries plus the epoch's batches.
-                throw new IllegalStateException("Unknown trainer control state version " + version + ", expected " + VERSION
+                throw new IllegalStateException("Unknown trainer control state version " + version + ", this build reads "
+                        + OLDEST_READABLE + " to " + VERSION
                         + (version == 1 ? " (a checkpoint of an earlier build, which kept the model at epoch boundaries:"
                                 + " finish its runs with that build)" : ""));
             }
@@ -100,9 +108,12 @@ public final class RunProgressSerializer {
             boolean pruned = in.readBoolean();
             long queueHead = in.readLong();
             long queueTail = in.readLong();
+            Optional<String> lastDecisionHash = version >= 3 && in.readBoolean() ? Optional.of(in.readUTF())
+                    : Optional.empty();
             return new RunProgress(runStarted, configHash, lastSequence, startDatasetEpoch, trainBatchesPerEpoch, epoch,
                     decisionApplied, finished, trainSeen, evalSeen, hasOffset ? Optional.of(offset) : Optional.empty(),
-                    regularizationStart, lambdas, masks, pruneEpoch, pruneMask, pruned, queueHead, queueTail);
+                    regularizationStart, lambdas, masks, pruneEpoch, pruneMask, pruned, queueHead, queueTail,
+                    lastDecisionHash);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

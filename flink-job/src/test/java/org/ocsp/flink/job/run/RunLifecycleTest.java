@@ -173,7 +173,7 @@ class RunLifecycleTest {
         run.consume(end(5, 0, 0));
         run.advance();
         assertTrue(run.waitingForDecision(MONITOR_START));
-        run.decide(1, new Decision.Mask(1, Map.of("g", new int[] {0, 1})));
+        run.decide(1, "event-1", new Decision.Mask(1, Map.of("g", new int[] {0, 1})));
         assertFalse(run.waitingForDecision(MONITOR_START));
         RunLifecycle.EpochDecision d = run.openEpoch();
         assertTrue(run.decisionApplied());
@@ -186,16 +186,16 @@ class RunLifecycleTest {
         RunLifecycle run = started();
         run.consume(end(5, 0, 0));
         run.advance();
-        run.decide(1, new Decision.RegularizationStarted(1));
-        run.decide(2, new Decision.Penalty(1, 0.25));
-        run.decide(3, new Decision.Mask(1, Map.of("g", new int[] {1})));
+        run.decide(1, "event-1", new Decision.RegularizationStarted(1));
+        run.decide(2, "event-2", new Decision.Penalty(1, 0.25));
+        run.decide(3, "event-3", new Decision.Mask(1, Map.of("g", new int[] {1})));
         RunLifecycle.EpochDecision d = run.openEpoch();
         assertTrue(d.regularized());
         assertEquals(0.25, d.lambda());
         assertArrayEquals(new int[] {1}, d.penaltyMask().orElseThrow().kept("g"));
         run.consume(end(6, 0, 0));
         run.advance();
-        run.decide(4, new Decision.Mask(2, Map.of("g", new int[] {0})));
+        run.decide(4, "event-4", new Decision.Mask(2, Map.of("g", new int[] {0})));
         assertEquals(0.25, run.openEpoch().lambda(), "lambda holds until the log changes it");
         assertFalse(run.progress().masks().containsKey(1), "masks of past epochs are dropped when an epoch opens");
     }
@@ -203,7 +203,7 @@ class RunLifecycleTest {
     @Test
     void endingTheEpochOfTStarPrunesOnceAndThenNoEpochWaits() {
         RunLifecycle run = started();
-        run.decide(1, new Decision.Prune(0, Map.of("g", new int[] {2})));
+        run.decide(1, "event-1", new Decision.Prune(0, Map.of("g", new int[] {2})));
         run.consume(end(5, 0, 0));
         assertTrue(run.endEpoch(), "t* is this epoch");
         assertTrue(run.pruned());
@@ -224,7 +224,7 @@ class RunLifecycleTest {
         run.advance();
         assertEquals(1, run.epoch());
         assertFalse(run.decisionApplied());
-        run.decide(1, new Decision.Mask(1, Map.of()));
+        run.decide(1, "event-1", new Decision.Mask(1, Map.of()));
         run.openEpoch();
         assertEquals(Step.TRAIN, run.consume(train(6, 0)).step(), "counts start at 0 again");
     }
@@ -246,7 +246,7 @@ class RunLifecycleTest {
         RunLifecycle run = started();
         assertEquals(Optional.of("with sequence 2, expected sequence 1"), run.outOfOrder(2));
         assertTrue(run.outOfOrder(1).isEmpty());
-        run.decide(1, new Decision.None());
+        run.decide(1, "event-1", new Decision.None());
         assertEquals(Optional.of("with sequence 1, expected sequence 2"), run.outOfOrder(1));
         assertEquals(1, run.progress().lastSequence());
     }
@@ -265,10 +265,10 @@ class RunLifecycleTest {
         RunLifecycle run = started();
         run.consume(train(5, 0));
         run.enqueue();
-        run.decide(1, new Decision.Mask(1, Map.of("g", new int[] {0, 3})));
+        run.decide(1, "event-1", new Decision.Mask(1, Map.of("g", new int[] {0, 3})));
         RunProgress saved = run.progress();
         run.consume(train(5, 1));
-        run.decide(2, new Decision.Mask(2, Map.of("g", new int[] {3})));
+        run.decide(2, "event-2", new Decision.Mask(2, Map.of("g", new int[] {3})));
         assertEquals(1, saved.trainSeen());
         assertEquals(1, saved.lastSequence());
         assertFalse(saved.masks().containsKey(2));
@@ -284,7 +284,38 @@ class RunLifecycleTest {
         byte[] bytes = RunProgressSerializer.toBytes(started().progress());
         bytes[3] = 1;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RunProgressSerializer.fromBytes(bytes));
-        assertTrue(e.getMessage().contains("version 1, expected 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 1, this build reads 2 to 3"), e.getMessage());
+    }
+
+    @Test
+    void aVersion2StateFromThePreviousReleaseRestoresWithoutTheDecisionHash() {
+        RunLifecycle run = started();
+        run.decide(1, "mask-1", new Decision.Mask(1, Map.of("g", new int[] {0, 3})));
+        byte[] v3 = RunProgressSerializer.toBytes(run.progress());
+        // Version 2's layout is version 3's without the trailing hash (here: absent, one false byte).
+        RunProgress noHash = RunProgressSerializer.fromBytes(RunProgressSerializer.toBytes(new RunProgress(
+                run.progress().runStarted(), run.progress().configHash(), 1, run.progress().startDatasetEpoch(),
+                run.progress().trainBatchesPerEpoch(), 0, false, false, 0, 0, Optional.empty(), Optional.empty(),
+                run.progress().lambdas(), run.progress().masks(), Optional.empty(), Map.of(), false, 0, 0,
+                Optional.empty())));
+        byte[] v2 = java.util.Arrays.copyOf(RunProgressSerializer.toBytes(noHash), RunProgressSerializer.toBytes(noHash).length - 1);
+        v2[3] = 2;
+        RunProgress restored = RunProgressSerializer.fromBytes(v2);
+        assertEquals(Optional.empty(), restored.lastDecisionHash());
+        assertEquals(1, restored.lastSequence());
+        assertArrayEquals(new int[] {0, 3}, restored.masks().get(1).get("g"));
+        assertEquals(Optional.of("mask-1"), RunProgressSerializer.fromBytes(v3).lastDecisionHash());
+    }
+
+    @Test
+    void theChainPointOfTheModelIsTheLastDecisionNotTheLastRecord() {
+        RunLifecycle run = started();
+        assertEquals(Optional.empty(), run.lastDecisionHash());
+        run.decide(1, "mask-1", new Decision.Mask(1, Map.of("g", new int[] {0})));
+        run.decide(2, "epoch-completed-1", new Decision.None());
+        assertEquals(Optional.of("mask-1"), run.lastDecisionHash(), "a record of what happened decides nothing");
+        run.decide(3, "prune", new Decision.Prune(1, Map.of("g", new int[] {0})));
+        assertEquals(Optional.of("prune"), run.lastDecisionHash());
     }
 
     @Test
