@@ -269,8 +269,8 @@ final class DemoCommand implements Callable<Integer> {
                 ModelPublished m = (ModelPublished) r;
                 StringBuilder w = new StringBuilder("model published: " + m.getUri() + " (sha256 "
                         + m.getSha256().substring(0, 16) + "...)");
-                m.getExports().forEach(x -> w.append(String.format(Locale.ROOT, "%n%29s%s, opset %d (sha256 %s...)",
-                        "", x.getUri(), x.getOpset(), x.getSha256().substring(0, 16))));
+                m.getExports().forEach(x -> w.append(String.format(Locale.ROOT, "%n%29s%s export: %s, opset %d (sha256 %s...)",
+                        "", x.getFormat(), x.getUri(), x.getOpset(), x.getSha256().substring(0, 16))));
                 what = w.toString();
             } else if (r instanceof EpochCompleted) {
                 continue;
