@@ -76,6 +76,18 @@ public final class OpenMpThreads {
         }
     }
 
+    /**
+     * The library a mapping names. When the file was replaced on disk after it was loaded (another
+     * process re-extracted JavaCPP's cache) the map says "PATH (deleted)": opening PATH would load
+     * a second copy, so the bare soname is returned instead, which dlopen resolves to the copy
+     * already loaded.
+     */
+    static Path mapped(String file) {
+        String deleted = " (deleted)";
+        return file.endsWith(deleted) ? Path.of(file.substring(0, file.length() - deleted.length())).getFileName()
+                : Path.of(file);
+    }
+
     /** Every libgomp file mapped into this process (Linux; empty elsewhere). */
     static List<Path> loadedLibgomp() {
         Path maps = Path.of("/proc/self/maps");
@@ -86,7 +98,7 @@ public final class OpenMpThreads {
             // A mapping line ends with the mapped file's absolute path, if it maps a file.
             return Files.readAllLines(maps).stream()
                     .filter(line -> line.indexOf('/') >= 0)
-                    .map(line -> Path.of(line.substring(line.indexOf('/'))))
+                    .map(line -> mapped(line.substring(line.indexOf('/'))))
                     .filter(file -> file.getFileName() != null && file.getFileName().toString().startsWith("libgomp"))
                     .distinct().toList();
         } catch (IOException e) {

@@ -43,4 +43,19 @@ class OpenMpThreadsTest {
         Nd4j.getEnvironment().setMaxMasterThreads(before);
         Nd4j.factory().blas().setMaxThreads(before);
     }
+
+    /** A cache file replaced on disk after loading ("(deleted)" in the map) is reached by its soname. */
+    @Test
+    void aLibraryReplacedOnDiskIsReachedThroughTheCopyAlreadyLoaded() {
+        assertEquals(Path.of("/c/x/libgomp.so.1"), OpenMpThreads.mapped("/c/x/libgomp.so.1"));
+        assertEquals(Path.of("libgomp.so.1"), OpenMpThreads.mapped("/c/x/libgomp.so.1 (deleted)"));
+        Nd4j.create(1);
+        assumeTrue(!OpenMpThreads.loadedLibgomp().isEmpty(), "no libgomp mapped (not Linux?)");
+        Path loaded = OpenMpThreads.loadedLibgomp().get(0);
+        com.sun.jna.Function byPath = com.sun.jna.NativeLibrary.getInstance(loaded.toString())
+                .getFunction("omp_get_max_threads");
+        com.sun.jna.Function bySoname = com.sun.jna.NativeLibrary.getInstance(loaded.getFileName().toString())
+                .getFunction("omp_get_max_threads");
+        assertEquals(byPath, bySoname, "the soname resolves to the library already loaded, not a second copy");
+    }
 }
