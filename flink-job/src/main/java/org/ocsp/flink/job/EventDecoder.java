@@ -8,6 +8,7 @@ import org.apache.flink.util.Collector;
 import org.ocsp.flink.job.deadletter.BadInputException;
 import org.ocsp.flink.job.deadletter.DeadLetterRoute;
 import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.run.RunIds;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.UnreadableRecordException;
 import org.ocsp.schemas.avro.control.RunStopRequested;
@@ -16,7 +17,8 @@ import org.ocsp.schemas.avro.event.EventHeader;
 /**
  * Events topic records to {@link ControlEvent} (type, run, sequence; a RunStopRequested has no
  * sequence); unreadable ones go to dead
- * letters, and so does an event whose Kafka key is not its header's run id: every writer keys a
+ * letters, and so does an event whose run id is not a valid one ({@link RunIds}) or whose Kafka key
+ * is not its header's run id: every writer keys a
  * run's events by its id and the audit reads them by key, so such an event would steer the
  * trainer without being audited.
  */
@@ -51,6 +53,10 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
                 runId = h.getRunId();
                 sequence = h.getSequence();
                 epoch = h.getEpoch();
+            }
+            java.util.Optional<String> badId = RunIds.problem(runId);
+            if (badId.isPresent()) { // it would name the run's state and model directory
+                throw new BadInputException(badId.get() + " (in a " + type.recordName() + ")");
             }
             String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
             if (!runId.equals(key)) {

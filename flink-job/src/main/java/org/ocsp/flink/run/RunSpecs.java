@@ -354,6 +354,7 @@ public final class RunSpecs {
 
     /** @param signingKeyId the key the job must sign the run's events with (verify checks it), if the starter names one */
     public static RunStarted runStarted(String runId, RunSpec spec, java.util.Optional<String> signingKeyId) {
+        RunIds.require(runId);
         validate(spec);
         return RunStarted.newBuilder().setHeader(header(runId, 0, 0, 0, "cli-run", configHash(spec))).setSpec(spec)
                 .setSigningKeyId(signingKeyId.orElse(null)).build();

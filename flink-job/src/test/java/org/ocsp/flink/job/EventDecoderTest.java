@@ -68,6 +68,20 @@ class EventDecoderTest {
     }
 
     @Test
+    void anEventWhoseRunIdCouldNameAPathIsADeadLetter() throws Exception {
+        byte[] escaping = CODEC.encode(PenaltyChanged.newBuilder()
+                .setHeader(RunSpecs.header("../run-b", 4, 2, 30, "stability", "h")).setLambdaOld(0.1).setLambdaNew(0.2)
+                .build());
+        try (OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h = harness()) {
+            h.processElement(raw("../run-b", escaping), 0);
+            assertEquals(List.of(), h.extractOutputValues());
+            List<String> reasons = deadLetterReasons(h);
+            assertEquals(1, reasons.size(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("Invalid run id '../run-b'"), reasons.get(0));
+        }
+    }
+
+    @Test
     void aStopRequestIsDecodedWithoutASequenceAndMustBeKeyedByItsRun() throws Exception {
         byte[] stop = CODEC.encode(org.ocsp.schemas.avro.control.RunStopRequested.newBuilder().setRunId("r1")
                 .setRequestedBy("alice").setReason(null).setRequestedAt(java.time.Instant.EPOCH).build());

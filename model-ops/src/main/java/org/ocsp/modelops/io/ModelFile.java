@@ -137,12 +137,22 @@ public final class ModelFile {
     }
 
     public static Loaded load(Path file) throws IOException {
+        long size = Files.size(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            return read(in, file.toString());
+            return read(in, file.toString(), size);
         }
     }
 
     public static Loaded read(InputStream raw, String source) throws IOException {
+        return read(raw, source, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads a model of at most {@code sizeBytes} bytes. Every count in the file is checked against
+     * that size before anything is allocated for it, and so are the parameters the graph needs, so
+     * a corrupt or hostile file fails with a clear message instead of exhausting the heap.
+     */
+    public static Loaded read(InputStream raw, String source, long sizeBytes) throws IOException {
         MessageDigest md = sha256();
         DataInputStream in = new DataInputStream(new DigestInputStream(raw, md));
         byte[] magic = new byte[MAGIC.length];
@@ -155,17 +165,17 @@ public final class ModelFile {
             throw new IOException(source + " has model format version " + version + "; this build reads version " + VERSION);
         }
         String name = in.readUTF();
-        int nodes = in.readInt();
+        int nodes = count(in, "layers", source, sizeBytes);
         NetworkGraph.Builder b = null;
         for (int i = 0; i < nodes; i++) {
             String id = in.readUTF();
             String type = in.readUTF();
-            int nIn = in.readInt();
+            int nIn = count(in, "inputs of a layer", source, sizeBytes);
             String[] inputs = new String[nIn];
             for (int k = 0; k < nIn; k++) {
                 inputs[k] = in.readUTF();
             }
-            double[] args = new double[in.readInt()];
+            double[] args = new double[count(in, "arguments of a layer", source, sizeBytes)];
             for (int k = 0; k < args.length; k++) {
                 args[k] = in.readDouble();
             }
@@ -176,14 +186,23 @@ public final class ModelFile {
                 b.add(id, spec, inputs);
             }
         }
+        if (b == null) {
+            throw new IOException(source + " has no layers");
+        }
         NetworkGraph graph = b.build();
-        int groups = in.readInt();
+        long parameterBytes = ParameterStore.shapesOf(graph).values().stream()
+                .mapToLong(shape -> java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum() * Float.BYTES;
+        if (parameterBytes > sizeBytes) {
+            throw new IOException(source + ": its graph needs " + parameterBytes + " bytes of parameters, more than the "
+                    + sizeBytes + " bytes of the file (corrupt, or not a model file)");
+        }
+        int groups = count(in, "channel groups", source, sizeBytes);
         Map<String, int[]> orig = new LinkedHashMap<>();
         Map<String, Integer> widths = new LinkedHashMap<>();
         for (int i = 0; i < groups; i++) {
             String g = in.readUTF();
             widths.put(g, in.readInt());
-            int[] idx = new int[in.readInt()];
+            int[] idx = new int[count(in, "kept channels of a group", source, sizeBytes)];
             for (int k = 0; k < idx.length; k++) {
                 idx[k] = in.readInt();
             }
@@ -191,11 +210,11 @@ public final class ModelFile {
         }
         ParameterStore params = ParameterStore.allocate(graph, DataType.FLOAT);
         try {
-            int tensors = in.readInt();
+            int tensors = count(in, "tensors", source, sizeBytes);
             List<TensorRef> seen = new ArrayList<>();
             for (int i = 0; i < tensors; i++) {
                 TensorRef ref = new TensorRef(LayerId.of(in.readUTF()), TensorKind.valueOf(in.readUTF()));
-                long[] shape = new long[in.readInt()];
+                long[] shape = new long[count(in, "dimensions of a tensor", source, sizeBytes)];
                 for (int k = 0; k < shape.length; k++) {
                     shape[k] = in.readLong();
                 }
@@ -225,6 +244,16 @@ public final class ModelFile {
             params.close();
             throw e;
         }
+    }
+
+    /** A count from the file: each item takes at least one byte, so it cannot exceed the file's size. */
+    private static int count(DataInputStream in, String what, String source, long sizeBytes) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > sizeBytes) {
+            throw new IOException(source + ": " + n + " " + what + " cannot be in a file of " + sizeBytes
+                    + " bytes (corrupt, or not a model file)");
+        }
+        return n;
     }
 
     private static MessageDigest sha256() {

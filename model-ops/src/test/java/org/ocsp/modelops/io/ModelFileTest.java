@@ -80,4 +80,33 @@ class ModelFileTest {
         IOException e2 = assertThrows(IOException.class, () -> ModelFile.load(file).close());
         assertTrue(e2.getMessage().contains("bad magic"), e2.getMessage());
     }
+
+    @Test
+    void sizesAreCheckedAgainstTheFileBeforeAnythingIsAllocated() throws IOException {
+        var graph = SmallGraphs.residual();
+        Path file = dir.resolve("m.ocsp");
+        try (ParameterStore p = ParameterStore.allocate(graph, DataType.FLOAT)) {
+            new Initializer(3).initialize(graph, p);
+            ModelFile.save(file, graph, p, ChannelProvenance.identity(ChannelGroups.derive(graph)));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        int layerCount = 7 + 4 + 2 + graph.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        byte[] huge = bytes.clone();
+        java.nio.ByteBuffer.wrap(huge).putInt(layerCount, Integer.MAX_VALUE);
+        Files.write(file, huge);
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(file).close());
+        assertTrue(e.getMessage().contains(Integer.MAX_VALUE + " layers cannot be in a file of " + bytes.length), e.getMessage());
+
+        var vgg = org.ocsp.modelops.arch.Architectures.byName("fashion-vgg", 10); // 140k parameters, a small graph
+        Path big = dir.resolve("big.ocsp");
+        try (ParameterStore p = ParameterStore.allocate(vgg, DataType.FLOAT)) {
+            ModelFile.save(big, vgg, p, ChannelProvenance.identity(ChannelGroups.derive(vgg)));
+        }
+        byte[] vggBytes = Files.readAllBytes(big);
+        Path cut = dir.resolve("cut.ocsp");
+        Files.write(cut, java.util.Arrays.copyOf(vggBytes, vggBytes.length / 3)); // the graph whole, the tensors cut off
+        IOException e2 = assertThrows(IOException.class, () -> ModelFile.load(cut).close());
+        assertTrue(String.valueOf(e2.getMessage()).contains("bytes of parameters, more than the " + vggBytes.length / 3),
+                String.valueOf(e2.getMessage()));
+    }
 }

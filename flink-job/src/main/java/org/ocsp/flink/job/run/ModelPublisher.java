@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.StringJoiner;
 import org.ocsp.flink.chain.EventChain;
 import org.ocsp.flink.job.TrainerOutput;
+import org.ocsp.flink.run.RunIds;
 import org.ocsp.modelops.data.KnownDatasets;
 import org.ocsp.modelops.data.Normalization;
 import org.ocsp.modelops.export.ExportMetadata;
@@ -53,15 +54,15 @@ public final class ModelPublisher {
     private static TrainerOutput publish(String modelDir, String runId, RunLifecycle run, RunSpec spec, TrainingSession s,
                                          TrainerOutput last, String stopReason) {
         try {
-            Path dir = Path.of(modelDir, runId);
+            Path dir = RunIds.directory(Path.of(modelDir), runId);
             Path file = dir.resolve("model.ocsp");
             String sha = s.save(file);
             long size = Files.size(file);
             Path onnx = dir.resolve("model.onnx");
             String onnxSha = OnnxExport.write(onnx, s.graph(), s.params(), exportMetadata(runId, run, spec));
             long onnxSize = Files.size(onnx);
-            Files.writeString(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file,
-                    stopReason) + onnxJson(onnx, onnxSha, onnxSize) + "}\n", StandardCharsets.UTF_8);
+            writeAtomically(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file,
+                    stopReason) + onnxJson(onnx, onnxSha, onnxSize) + "}\n");
             TrainerOutput o = new TrainerOutput();
             o.runId = runId;
             o.kind = TrainerOutput.Kind.PUBLISHED;
@@ -85,6 +86,14 @@ public final class ModelPublisher {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the model of run " + runId + " under " + modelDir, e);
         }
+    }
+
+    /** A reader sees the old manifest or the new one, never half of one (the model files are written the same way). */
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String manifest(String runId, RunLifecycle run, RunSpec spec, TrainingSession s, TrainerOutput last,
