@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -38,7 +39,7 @@ class BadInputITCase {
     @Test
     void badInputGoesToDeadLettersAndTheRunFinishes(@TempDir Path dir) throws Exception {
         Topics topics = Fixtures.topics("bad");
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-b", Fixtures.spec(0.5, EPOCHS, 2));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-b", Fixtures.spec(0.5, EPOCHS, 2));
         EventCodec codec = EventCodec.create();
         String batches = topics.batches().name();
         JobClient job = Fixtures.start(Fixtures.job(topics, dir));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -91,7 +92,7 @@ final class Fixtures {
 
     static Topics topics(String test) {
         Topics t = Topics.withPrefix("it-" + test + "-" + System.nanoTime() + ".");
-        TopicAdmin.createAll(bootstrap(), t);
+        TopicAdmin.createAll(KafkaConnection.of(bootstrap()), t);
         return t;
     }
 
@@ -153,7 +154,7 @@ final class Fixtures {
         RunSpec spec = spec(0.5, epochs, 3);
         String run = "run-" + name;
         Topics plain = topics(name + "-plain");
-        RunStarter.start(bootstrap(), plain, run, spec);
+        RunStarter.start(KafkaConnection.of(bootstrap()), plain, run, spec);
         org.apache.flink.api.common.JobID job = submit(cluster, job(plain, dir.resolve("plain")));
         List<SpecificRecord> uninterrupted;
         try {
@@ -164,7 +165,7 @@ final class Fixtures {
             cluster.cancelJob(job).get();
         }
         Topics faulty = topics(name + "-fault");
-        RunStarter.start(bootstrap(), faulty, run, spec);
+        RunStarter.start(KafkaConnection.of(bootstrap()), faulty, run, spec);
         job = submit(cluster, job(faulty, dir.resolve("fault")));
         List<SpecificRecord> recovered;
         try {

@@ -3,6 +3,7 @@ package org.ocsp.flink;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -70,7 +71,7 @@ class RescaleITCase {
     }
 
     private static void start(Topics topics) {
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-a", Fixtures.spec(0.5, EPOCHS, 3));
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-b", Fixtures.spec(0.3, EPOCHS, 3));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-a", Fixtures.spec(0.5, EPOCHS, 3));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-b", Fixtures.spec(0.3, EPOCHS, 3));
     }
 }

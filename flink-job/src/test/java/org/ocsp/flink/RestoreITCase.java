@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
@@ -49,7 +50,7 @@ class RestoreITCase {
         RunSpec spec = Fixtures.spec(0.5, EPOCHS, 3);
 
         Topics plain = Fixtures.topics("plain");
-        RunStarter.start(TestKafka.bootstrapServers(), plain, "run-r", spec);
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), plain, "run-r", spec);
         JobClient job = Fixtures.start(Fixtures.job(plain, dir.resolve("plain")));
         List<SpecificRecord> uninterrupted;
         try {
@@ -62,7 +63,7 @@ class RestoreITCase {
 
         Topics cut = Fixtures.topics("cut");
         Path cutDir = dir.resolve("cut");
-        RunStarter.start(TestKafka.bootstrapServers(), cut, "run-r", spec);
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), cut, "run-r", spec);
         JobClient running = Fixtures.start(Fixtures.job(cut, cutDir));
         Fixtures.awaitRunsRegistered(cut);
         // The last epoch is held back until both cuts are done, so the run cannot finish before a

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class StreamedRunAuditITCase {
     void logsWrittenByTheJobVerifyReplayAndReport(@TempDir Path dir) throws Exception {
         Topics topics = Fixtures.topics("audit");
         List<String> runs = List.of("run-30", "run-50");
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-30", Fixtures.spec(0.3, EPOCHS, 3));
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-50", Fixtures.spec(0.5, EPOCHS, 3));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-30", Fixtures.spec(0.3, EPOCHS, 3));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-50", Fixtures.spec(0.5, EPOCHS, 3));
         JobClient job = Fixtures.start(Fixtures.job(topics, dir));
         try {
             Fixtures.awaitRunsRegistered(topics);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -47,7 +48,7 @@ class StreamingTrainerITCase {
     void streamingDecisionsEqualThoseOfTheOfflineLoop(@TempDir Path dir) throws Exception {
         Topics topics = Fixtures.topics("e2e");
         RunSpec spec = Fixtures.spec(0.5, EPOCHS, 4);
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-a", spec);
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-a", spec);
         JobClient job = Fixtures.start(Fixtures.job(topics, dir));
         List<SpecificRecord> log;
         try {

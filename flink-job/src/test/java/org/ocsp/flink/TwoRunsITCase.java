@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -27,8 +28,8 @@ class TwoRunsITCase {
     @Test
     void twoRunsOnOneStreamEachReachTheirOwnTStar(@TempDir Path dir) throws Exception {
         Topics topics = Fixtures.topics("two");
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-30", Fixtures.spec(0.3, EPOCHS, 2));
-        RunStarter.start(TestKafka.bootstrapServers(), topics, "run-70", Fixtures.spec(0.7, EPOCHS, 1));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-30", Fixtures.spec(0.3, EPOCHS, 2));
+        RunStarter.start(KafkaConnection.of(TestKafka.bootstrapServers()), topics, "run-70", Fixtures.spec(0.7, EPOCHS, 1));
         JobClient job = Fixtures.start(Fixtures.job(topics, dir));
         List<SpecificRecord> all;
         try {

@@ -1,5 +1,6 @@
 package org.ocsp.flink.audit;
 
+import org.ocsp.flink.cli.RunIdConverter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** Options and error handling every audit subcommand shares. */
     abstract static class RunCommand implements Callable<Integer> {
-        @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run id.")
+        @Option(converter = RunIdConverter.class, names = "--run", required = true, paramLabel = "RUN", description = "Run id.")
         String runId;
 
         @Mixin

@@ -1,5 +1,6 @@
 package org.ocsp.flink.audit;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import org.ocsp.schemas.UnreadableRecordException;
  * counted in {@link #skippedUnreadable()}.
  */
 public final class KafkaEventSource implements EventSource {
+    private final KafkaConnection kafka;
     private final String bootstrapServers;
     private final String topic;
     private final Duration timeout;
@@ -46,6 +48,7 @@ public final class KafkaEventSource implements EventSource {
     private long skippedUnreadable;
 
     private KafkaEventSource(Builder b) {
+        this.kafka = new KafkaConnection(b.bootstrapServers, b.clientSettings);
         this.bootstrapServers = b.bootstrapServers;
         this.topic = b.topic;
         this.timeout = b.timeout;
@@ -127,7 +130,7 @@ public final class KafkaEventSource implements EventSource {
     }
 
     private Properties properties() {
-        Properties p = ReadCommittedConsumer.properties(bootstrapServers);
+        Properties p = ReadCommittedConsumer.properties(kafka);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ocsp-audit");
         return p;
@@ -141,6 +144,7 @@ public final class KafkaEventSource implements EventSource {
     /** Settings: {@code set*} are required, {@code opt*} optional. */
     public static final class Builder {
         private String bootstrapServers;
+        private java.util.Map<String, String> clientSettings = java.util.Map.of();
         private String topic;
         private Duration timeout = Duration.ofSeconds(60);
 
@@ -149,6 +153,13 @@ public final class KafkaEventSource implements EventSource {
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** The servers and the client settings of a Kafka client config file (security, ...). */
+        public Builder setKafka(KafkaConnection kafka) {
+            this.bootstrapServers = kafka.bootstrapServers();
+            this.clientSettings = kafka.clientSettings();
             return this;
         }
 

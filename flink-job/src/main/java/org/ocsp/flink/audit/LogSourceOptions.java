@@ -3,6 +3,8 @@ package org.ocsp.flink.audit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.Topics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -29,6 +31,9 @@ public final class LogSourceOptions {
                 description = "Kafka bootstrap servers; the run is read from the events topic (read_committed).")
         String bootstrapServers;
 
+        @Option(names = "--command-config", paramLabel = "FILE", description = KafkaConnection.COMMAND_CONFIG_DOC)
+        Path commandConfig;
+
         @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
                 description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
         String topicPrefix;
@@ -43,7 +48,8 @@ public final class LogSourceOptions {
         if (source.archives != null && !source.archives.isEmpty()) {
             return EventArchive.readers(source.archives);
         }
-        return KafkaEventSource.builder().setBootstrapServers(source.kafka.bootstrapServers)
+        return KafkaEventSource.builder()
+                .setKafka(KafkaConnection.of(source.kafka.bootstrapServers, Optional.ofNullable(source.kafka.commandConfig)))
                 .setTopic(Topics.withPrefix(source.kafka.topicPrefix).events().name()).optTimeout(source.kafka.timeout).build();
     }
 }

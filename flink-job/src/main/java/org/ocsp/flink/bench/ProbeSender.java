@@ -1,5 +1,6 @@
 package org.ocsp.flink.bench;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -13,9 +14,8 @@ final class ProbeSender {
     private ProbeSender() {
     }
 
-    static void send(String bootstrapServers, String topic, String key, byte[] value) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    static void send(KafkaConnection kafka, String topic, String key, byte[] value) {
+        Properties p = kafka.properties();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {

@@ -23,6 +23,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.ocsp.deploy.EmbeddedKafkaBroker;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.topics.TopicAdmin;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.data.FashionMnist;
 import org.ocsp.schemas.avro.event.RunSpec;
@@ -188,7 +189,7 @@ final class StreamingBenchCommand implements Callable<Integer> {
             throws Exception {
         String id = "bench-" + p.arch() + "-" + System.currentTimeMillis();
         Topics topics = Topics.withPrefix(id + ".");
-        TopicAdmin.createAll(bootstrap, topics);
+        TopicAdmin.createAll(KafkaConnection.of(bootstrap), topics);
         TrainerJob job = jobFor(bootstrap, topics, id);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         job.addTo(env);

@@ -13,6 +13,7 @@ import org.ocsp.flink.cli.EventTail;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.flink.run.RunStarter;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.Split;
@@ -63,7 +64,7 @@ final class StreamingRun {
             throw new IllegalArgumentException("Run " + runId + " plans " + spec.getEpochsPlanned() + " epochs but "
                     + epochs + " would be published: it would never finish");
         }
-        RunStarter.start(bootstrapServers, topics, runId, spec);
+        RunStarter.start(KafkaConnection.of(bootstrapServers), topics, runId, spec);
         awaitReady();
         long start = System.currentTimeMillis();
         Publisher.builder().setBootstrapServers(bootstrapServers).setTopics(topics).setSequence(seq)
@@ -93,10 +94,10 @@ final class StreamingRun {
         String probe = "probe-" + System.nanoTime();
         PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "bench", "none"))
                 .setLambdaOld(0).setLambdaNew(1).build();
-        ProbeSender.send(bootstrapServers, topics.events().name(), probe, EventCodec.create().encode(e));
+        ProbeSender.send(KafkaConnection.of(bootstrapServers), topics.events().name(), probe, EventCodec.create().encode(e));
         cluster.triggerCheckpoint(job); // not awaited: a periodic checkpoint in progress may refuse it
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (EventTail dlq = new EventTail(bootstrapServers, topics.deadLetters().name())) {
+        try (EventTail dlq = new EventTail(KafkaConnection.of(bootstrapServers), topics.deadLetters().name())) {
             while (System.nanoTime() < deadline) {
                 for (SpecificRecord r : dlq.poll(Duration.ofMillis(200))) {
                     if (r instanceof DeadLetter && probe.equals(((DeadLetter) r).getRunId())) {
@@ -111,7 +112,7 @@ final class StreamingRun {
     private SortedMap<Integer, EpochCompleted> awaitCompleted(String runId) {
         SortedMap<Integer, EpochCompleted> out = new TreeMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (EventTail tail = new EventTail(bootstrapServers, topics.events().name())) {
+        try (EventTail tail = new EventTail(KafkaConnection.of(bootstrapServers), topics.events().name())) {
             while (System.nanoTime() < deadline) {
                 for (SpecificRecord r : tail.poll(Duration.ofMillis(200))) {
                     boolean ours = RecordType.headerOf(r).map(h -> h.getRunId().equals(runId)).orElse(false);

@@ -21,6 +21,7 @@ import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.TopicAdmin;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.config.RunConfigDef;
@@ -63,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     RunSpecOptions run;
 
-    @Option(names = "--run-id", description = "Run id (default: ${DEFAULT-VALUE}).")
+    @Option(converter = RunIdConverter.class, names = "--run-id", description = "Run id (default: ${DEFAULT-VALUE}).")
     String runId = "demo-run";
 
     @Option(names = "--work-dir", description = "Models and checkpoints (default: ${DEFAULT-VALUE}).")
@@ -119,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().start()) {
             String bootstrap = kafka.bootstrapServers();
             Topics topics = Topics.defaults();
-            TopicAdmin.createAll(bootstrap, topics);
+            TopicAdmin.createAll(KafkaConnection.of(bootstrap), topics);
             Files.createDirectories(workDir);
             VerifyingKey key = signingKey();
             TrainerJob job = TrainerJob.builder().setBootstrapServers(bootstrap).optTopics(topics)
@@ -133,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
                     bootstrap, checkpointIntervalMs);
             JobClient client = env.executeAsync(TrainerJob.NAME);
             try {
-                RunStarted rs = RunStarter.start(bootstrap, topics, runId, spec, java.util.Optional.of(key.keyId()));
+                RunStarted rs = RunStarter.start(KafkaConnection.of(bootstrap), topics, runId, spec, java.util.Optional.of(key.keyId()));
                 o.printf(Locale.ROOT, "demo: run %s: %s, target %.0f%% FLOPs reduction, %d epochs, config %s%n", runId,
                         spec.getArchitecture(), spec.getFlopsReductionTarget() * 100, spec.getEpochsPlanned(),
                         rs.getHeader().getConfigHash().substring(0, 12));
@@ -197,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
         PruningEvent pruning = null;
         o.println();
         o.println("epoch  phase         loss    train%   test%   J_avg    lambda    MFLOPs   img/s");
-        try (EventTail tail = new EventTail(bootstrap, topics.events().name())) {
+        try (EventTail tail = new EventTail(KafkaConnection.of(bootstrap), topics.events().name())) {
             while (System.nanoTime() < deadline) {
                 for (SpecificRecord r : tail.poll(Duration.ofMillis(500))) {
                     EventHeader h = RecordType.headerOf(r).orElse(null);

@@ -1,5 +1,6 @@
 package org.ocsp.flink.cli;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,8 @@ public final class EventTail implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final EventCodec codec = EventCodec.create();
 
-    public EventTail(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(ReadCommittedConsumer.properties(bootstrapServers));
+    public EventTail(KafkaConnection kafka, String topic) {
+        consumer = new KafkaConsumer<>(ReadCommittedConsumer.properties(kafka));
         List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
         consumer.assign(parts);

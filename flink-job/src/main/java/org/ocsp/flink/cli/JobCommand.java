@@ -44,7 +44,7 @@ public final class JobCommand implements Callable<Integer> {
     }
 
     TrainerJob job() {
-        TrainerJob.Builder b = TrainerJob.builder().setBootstrapServers(kafka.bootstrapServers).optTopics(kafka.topics())
+        TrainerJob.Builder b = TrainerJob.builder().setKafka(kafka.connection()).optTopics(kafka.topics())
                 .optModelDir(JobOptions.value(spec, JobSettingDef.MODEL_DIR))
                 .optCheckpointInterval(Duration.ofMillis(JobOptions.value(spec, JobSettingDef.CHECKPOINT_INTERVAL_MS)))
                 .optParallelism(JobOptions.value(spec, JobSettingDef.PARALLELISM))
@@ -71,7 +71,7 @@ public final class JobCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainerJob job = job();
         if (createTopics) {
-            TopicAdmin.createAll(kafka.bootstrapServers, job.topics());
+            TopicAdmin.createAll(kafka.connection(), job.topics());
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(job.configuration());
         job.addTo(env);

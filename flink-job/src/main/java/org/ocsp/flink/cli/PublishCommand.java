@@ -32,9 +32,9 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
+        TopicAdmin.createAll(kafka.connection(), kafka.topics());
         BatchSequence seq = dataset.sequence();
-        Publisher.Builder b = Publisher.builder().setBootstrapServers(kafka.bootstrapServers).setTopics(kafka.topics())
+        Publisher.Builder b = Publisher.builder().setKafka(kafka.connection()).setTopics(kafka.topics())
                 .setSequence(seq).setDatasetName(dataset.name()).optFirstEpoch(firstEpoch);
         if (epochs != null) {
             b.optEpochs(epochs);

@@ -22,7 +22,7 @@ final class RunCommand {
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--run-id", required = true, description = "The run to stop.")
+        @Option(converter = RunIdConverter.class, names = "--run-id", required = true, description = "The run to stop.")
         String runId;
 
         @Option(names = "--reason", description = "Why, for the log.")
@@ -33,7 +33,7 @@ final class RunCommand {
 
         @Override
         public Integer call() {
-            org.ocsp.flink.run.RunStopper.stop(kafka.bootstrapServers, kafka.topics(), runId, requestedBy, reason);
+            org.ocsp.flink.run.RunStopper.stop(kafka.connection(), kafka.topics(), runId, requestedBy, reason);
             System.out.println("stop of run " + runId + " requested; `run list` shows it STOPPED once the job has "
                     + "published its model");
             return 0;
@@ -52,7 +52,7 @@ final class RunCommand {
         public Integer call() throws java.io.IOException {
             java.util.List<org.ocsp.flink.audit.RunStatus> runs = new java.util.ArrayList<>();
             for (org.ocsp.flink.audit.RunLog log : org.ocsp.flink.audit.KafkaEventSource.builder()
-                    .setBootstrapServers(kafka.bootstrapServers).setTopic(kafka.topics().events().name()).build()
+                    .setKafka(kafka.connection()).setTopic(kafka.topics().events().name()).build()
                     .loadAll().values()) {
                 runs.add(org.ocsp.flink.audit.RunStatus.of(log));
             }
@@ -75,7 +75,7 @@ final class RunCommand {
         @Mixin
         PresetOption preset;
 
-        @Option(names = "--run-id", required = true, description = "Id of the new run (the key of its events and state).")
+        @Option(converter = RunIdConverter.class, names = "--run-id", required = true, description = "Id of the new run (the key of its events and state).")
         String runId;
 
         @Option(names = "--signing-public-key", paramLabel = "FILE", description = "The job's Ed25519 public key (PEM): "
@@ -93,8 +93,8 @@ final class RunCommand {
             RunSpec runSpec = runSpec();
             java.util.Optional<String> keyId = signingPublicKey == null ? java.util.Optional.empty()
                     : java.util.Optional.of(org.ocsp.flink.chain.VerifyingKey.read(signingPublicKey).keyId());
-            TopicAdmin.createAll(kafka.bootstrapServers, kafka.topics());
-            RunStarted e = RunStarter.start(kafka.bootstrapServers, kafka.topics(), runId, runSpec, keyId);
+            TopicAdmin.createAll(kafka.connection(), kafka.topics());
+            RunStarted e = RunStarter.start(kafka.connection(), kafka.topics(), runId, runSpec, keyId);
             System.out.println("run " + runId + " started, config hash " + e.getHeader().getConfigHash());
             return 0;
         }

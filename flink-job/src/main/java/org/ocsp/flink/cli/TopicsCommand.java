@@ -20,7 +20,7 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var topics = kafka.topics().withReplicationFactor(replicationFactor);
-        var created = TopicAdmin.createAll(kafka.bootstrapServers, topics);
+        var created = TopicAdmin.createAll(kafka.connection(), topics);
         for (TopicSpec t : topics.all()) {
             System.out.printf("%-40s %s  partitions %d  %s%n", t.name(), created.contains(t.name()) ? "created" : "exists ",
                     t.partitions(), t.configs());

@@ -14,7 +14,9 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -24,6 +26,7 @@ import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.job.kafka.KafkaBatchReader;
 import org.ocsp.flink.job.kafka.OutRecordSerializer;
 import org.ocsp.flink.job.kafka.RawDeserializer;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.TopicSpec;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.setting.Setting;
@@ -59,6 +62,7 @@ public final class TrainerJob {
     public static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
 
     private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Topics topics;
     private final String modelDir;
     private final Duration checkpointInterval;
@@ -75,6 +79,7 @@ public final class TrainerJob {
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
+        this.kafka = new KafkaConnection(b.bootstrapServers, b.clientSettings);
         this.topics = b.topics;
         this.modelDir = b.modelDir;
         this.checkpointInterval = b.checkpointInterval;
@@ -118,7 +123,9 @@ public final class TrainerJob {
     }
 
     private KafkaSource<RawRecord> source(TopicSpec topic, String group) {
-        return KafkaSource.<RawRecord>builder()
+        KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder();
+        kafka.clientSettings().forEach(source::setProperty); // first: the job's own settings below win
+        return source
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic.name())
                 .setGroupId(group)
@@ -153,7 +160,7 @@ public final class TrainerJob {
         SingleOutputStreamOperator<TrainerOutput> trained = perRun.keyBy(b -> b.runId, Types.STRING)
                 .connect(control.keyBy(e -> e.runId, Types.STRING))
                 .transform("trainer", TypeInformation.of(TrainerOutput.class), new TrainerOperator(new Trainer(dl, modelDir,
-                        new KafkaBatchReader(bootstrapServers), waitingBatchBytes, runMemoryBytes,
+                        new KafkaBatchReader(kafka), waitingBatchBytes, runMemoryBytes,
                         decisionWaitLimit.toMillis())))
                 .uid(Trainer.UID);
 
@@ -162,7 +169,7 @@ public final class TrainerJob {
 
         events.union(batches.getSideOutput(DeadLetters.TAG), control.getSideOutput(DeadLetters.TAG),
                         perRun.getSideOutput(DeadLetters.TAG), trained.getSideOutput(DeadLetters.TAG))
-                .sinkTo(KafkaSink.<OutRecord>builder()
+                .sinkTo(sink()
                         .setBootstrapServers(bootstrapServers)
                         .setRecordSerializer(new OutRecordSerializer())
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -173,9 +180,16 @@ public final class TrainerJob {
                 .uid("events-sink").name("events + dead letters (exactly-once)");
     }
 
+    private KafkaSinkBuilder<OutRecord> sink() {
+        KafkaSinkBuilder<OutRecord> sink = KafkaSink.<OutRecord>builder();
+        kafka.clientSettings().forEach(sink::setProperty);
+        return sink;
+    }
+
     /** Builder: {@code set*} required, {@code opt*} optional. */
     public static final class Builder {
         private String bootstrapServers;
+        private java.util.Map<String, String> clientSettings = java.util.Map.of();
         private Topics topics = Topics.defaults();
         private String modelDir = JobSettingDef.MODEL_DIR.defaultValue().orElseThrow();
         private Duration checkpointInterval = Duration.ofMillis(JobSettingDef.CHECKPOINT_INTERVAL_MS.defaultValue().orElseThrow());
@@ -192,6 +206,13 @@ public final class TrainerJob {
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** The servers and the client settings of a Kafka client config file (security, ...). */
+        public Builder setKafka(KafkaConnection kafka) {
+            this.bootstrapServers = kafka.bootstrapServers();
+            this.clientSettings = kafka.clientSettings();
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.ocsp.flink.publish;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ import org.ocsp.schemas.avro.data.TrainingBatch;
  * }</pre>
  */
 public final class Publisher {
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Topics topics;
     private final BatchSequence sequence;
     private final String datasetName;
@@ -50,7 +51,7 @@ public final class Publisher {
     private final EventCodec codec = EventCodec.create();
 
     private Publisher(Builder b) {
-        this.bootstrapServers = b.bootstrapServers;
+        this.kafka = new KafkaConnection(b.bootstrapServers, b.clientSettings);
         this.topics = b.topics;
         this.sequence = b.sequence;
         this.datasetName = b.datasetName;
@@ -70,8 +71,7 @@ public final class Publisher {
 
     /** Publishes with a stop condition checked between batches and a callback after every epoch. */
     public long publish(BooleanSupplier stop, java.util.function.IntConsumer afterEpoch) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES));
@@ -143,6 +143,7 @@ public final class Publisher {
     /** Builder: {@code set*} required, {@code opt*} optional. */
     public static final class Builder {
         private String bootstrapServers;
+        private java.util.Map<String, String> clientSettings = java.util.Map.of();
         private Topics topics;
         private BatchSequence sequence;
         private String datasetName;
@@ -152,6 +153,13 @@ public final class Publisher {
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** The servers and the client settings of a Kafka client config file (security, ...). */
+        public Builder setKafka(KafkaConnection kafka) {
+            this.bootstrapServers = kafka.bootstrapServers();
+            this.clientSettings = kafka.clientSettings();
             return this;
         }
 

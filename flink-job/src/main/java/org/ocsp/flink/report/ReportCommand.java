@@ -1,5 +1,6 @@
 package org.ocsp.flink.report;
 
+import org.ocsp.flink.cli.RunIdConverter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write one self-contained HTML report (charts, no network needed) of one or more runs.")
 public final class ReportCommand implements Callable<Integer> {
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "Run id; repeat for several runs.")
+    @Option(converter = RunIdConverter.class, names = "--run", required = true, paramLabel = "RUN", description = "Run id; repeat for several runs.")
     List<String> runs;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "HTML file to write.")

@@ -1,5 +1,6 @@
 package org.ocsp.flink.run;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -14,9 +15,8 @@ final class EventsTopicWriter {
     private EventsTopicWriter() {
     }
 
-    static void send(String bootstrapServers, Topics topics, String runId, byte[] value, String what) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    static void send(KafkaConnection kafka, Topics topics, String runId, byte[] value, String what) {
+        Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -1,5 +1,6 @@
 package org.ocsp.flink.run;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.util.Optional;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.schemas.EventCodec;
@@ -18,15 +19,15 @@ public final class RunStarter {
     private RunStarter() {
     }
 
-    public static RunStarted start(String bootstrapServers, Topics topics, String runId, RunSpec spec) {
-        return start(bootstrapServers, topics, runId, spec, Optional.empty());
+    public static RunStarted start(KafkaConnection kafka, Topics topics, String runId, RunSpec spec) {
+        return start(kafka, topics, runId, spec, Optional.empty());
     }
 
     /** @param signingKeyId the id of the key the job signs with ({@code VerifyingKey.keyId}), named in RunStarted */
-    public static RunStarted start(String bootstrapServers, Topics topics, String runId, RunSpec spec,
+    public static RunStarted start(KafkaConnection kafka, Topics topics, String runId, RunSpec spec,
                                    Optional<String> signingKeyId) {
         RunStarted event = RunSpecs.runStarted(runId, spec, signingKeyId);
-        EventsTopicWriter.send(bootstrapServers, topics, runId, EventCodec.create().encode(event), "RunStarted of run "
+        EventsTopicWriter.send(kafka, topics, runId, EventCodec.create().encode(event), "RunStarted of run "
                 + runId);
         return event;
     }

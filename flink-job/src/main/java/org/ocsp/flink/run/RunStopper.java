@@ -1,5 +1,6 @@
 package org.ocsp.flink.run;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.time.Instant;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.schemas.EventCodec;
@@ -19,11 +20,12 @@ public final class RunStopper {
     }
 
     /** @param reason why, for the log; null if none */
-    public static RunStopRequested stop(String bootstrapServers, Topics topics, String runId, String requestedBy,
+    public static RunStopRequested stop(KafkaConnection kafka, Topics topics, String runId, String requestedBy,
                                         String reason) {
+        RunIds.require(runId);
         RunStopRequested r = RunStopRequested.newBuilder().setRunId(runId).setRequestedBy(requestedBy).setReason(reason)
                 .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis())).build();
-        EventsTopicWriter.send(bootstrapServers, topics, runId, EventCodec.create().encode(r), "the stop request of run "
+        EventsTopicWriter.send(kafka, topics, runId, EventCodec.create().encode(r), "the stop request of run "
                 + runId);
         return r;
     }

@@ -34,10 +34,8 @@ public final class TopicAdmin {
      *
      * @throws IllegalStateException if an existing topic has other partitions or configs than the definition
      */
-    public static List<String> createAll(String bootstrapServers, Topics topics) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
+    public static List<String> createAll(KafkaConnection kafka, Topics topics) {
+        try (Admin admin = Admin.create(kafka.properties())) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<String> created = new ArrayList<>();
             for (TopicSpec spec : topics.all()) {
@@ -61,7 +59,7 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + topics, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot create topics " + topics + " on " + bootstrapServers + ": " + e, e);
+            throw new IllegalStateException("Cannot create topics " + topics + " on " + kafka + ": " + e, e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +26,7 @@ class KafkaEventSourceITCase {
     void readsOnlyCommittedEventsOfTheRunInOrder() throws Exception {
         String bootstrap = TestKafka.bootstrapServers();
         Topics topics = Topics.withPrefix("audit-it.");
-        TopicAdmin.createAll(bootstrap, topics);
+        TopicAdmin.createAll(KafkaConnection.of(bootstrap), topics);
         String topic = topics.events().name();
         RunLog log = AuditFixture.clean().log();
         List<LoggedEvent> events = log.inLogOrder();

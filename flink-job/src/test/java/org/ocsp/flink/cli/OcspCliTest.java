@@ -141,6 +141,33 @@ class OcspCliTest {
         assertTrue(err.toString().contains("Invalid value 'x' for configuration tau: not a number"), err.toString());
     }
 
+    @Test
+    void aRunIdThatCouldNameAPathIsAUsageErrorOfEveryCommandThatTakesOne() {
+        for (String bad : List.of("../x", "", "run-50/.", ".", "a b", "r".repeat(129))) {
+            StringWriter err = new StringWriter();
+            CommandLine start = new CommandLine(new RunCommand.Start());
+            start.setErr(new PrintWriter(err));
+            assertEquals(CommandLine.ExitCode.USAGE, start.execute("--bootstrap-servers", "k:1", "--run-id", bad), bad);
+            assertTrue(err.toString().contains("Invalid run id"), err.toString());
+            CommandLine stop = new CommandLine(new RunCommand.Stop());
+            stop.setErr(new PrintWriter(new StringWriter()));
+            assertEquals(CommandLine.ExitCode.USAGE, stop.execute("--bootstrap-servers", "k:1", "--run-id", bad), bad);
+        }
+    }
+
+    @Test
+    void theCommandConfigFileReachesTheKafkaClients(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("client.properties"),
+                "security.protocol=NOT_A_PROTOCOL\n");
+        StringWriter err = new StringWriter();
+        CommandLine topics = new CommandLine(new TopicsCommand());
+        topics.setErr(new PrintWriter(err));
+        assertNotEquals(0, topics.execute("--bootstrap-servers", "127.0.0.1:1", "--command-config",
+                config.toString()));
+        assertTrue(err.toString().contains("security.protocol"), err.toString());
+    }
+
     /** One preset: the demo and {@code run start --preset demo} (deploy/application-mode.sh) log the same run. */
     @Test
     void theDemoAndRunStartWithTheDemoPresetLogTheSameSpec() {

@@ -1,5 +1,6 @@
 package org.ocsp.flink.job.kafka;
 
+import org.ocsp.flink.topics.KafkaConnection;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -39,16 +40,16 @@ public final class KafkaBatchReader implements BatchReader {
 
     private final Duration timeout;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private transient KafkaConsumer<byte[], byte[]> consumer;
     private transient EventCodec codec;
 
-    public KafkaBatchReader(String bootstrapServers) {
-        this(bootstrapServers, TIMEOUT);
+    public KafkaBatchReader(KafkaConnection kafka) {
+        this(kafka, TIMEOUT);
     }
 
-    KafkaBatchReader(String bootstrapServers, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+    KafkaBatchReader(KafkaConnection kafka, Duration timeout) {
+        this.kafka = kafka;
         this.timeout = timeout;
     }
 
@@ -127,7 +128,7 @@ public final class KafkaBatchReader implements BatchReader {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            Properties p = ReadCommittedConsumer.properties(bootstrapServers);
+            Properties p = ReadCommittedConsumer.properties(kafka);
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ocsp-trainer-batch-reader");
             p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES));
             p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES));

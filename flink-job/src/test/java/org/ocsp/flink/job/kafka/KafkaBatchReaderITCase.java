@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.ocsp.flink.topics.KafkaConnection;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -32,7 +33,7 @@ class KafkaBatchReaderITCase {
     void readsBatchesAgainByAddressAndReportsAddressesThatAreNotInTheLog() throws Exception {
         String bootstrap = TestKafka.bootstrapServers();
         Topics topics = Topics.withPrefix("reader-it-" + System.nanoTime() + ".");
-        TopicAdmin.createAll(bootstrap, topics);
+        TopicAdmin.createAll(KafkaConnection.of(bootstrap), topics);
         String topic = topics.batches().name();
         EventCodec codec = EventCodec.create();
         List<BatchAddress> written = new ArrayList<>();
@@ -55,7 +56,7 @@ class KafkaBatchReaderITCase {
         List<BatchAddress> wanted = List.of(written.get(3), written.get(1), written.get(5), beyondTheEnd);
 
         Map<BatchAddress, RunBatch> read;
-        try (KafkaBatchReader reader = new KafkaBatchReader(bootstrap)) {
+        try (KafkaBatchReader reader = new KafkaBatchReader(KafkaConnection.of(bootstrap))) {
             read = reader.read(wanted);
             assertEquals(read.keySet(), reader.read(wanted).keySet(), "a second read with the same consumer");
         }
@@ -78,7 +79,7 @@ class KafkaBatchReaderITCase {
     void aRecordThatIsNotTheStoredBatchIsNotReturned() throws Exception {
         String bootstrap = TestKafka.bootstrapServers();
         Topics topics = Topics.withPrefix("reader-check-" + System.nanoTime() + ".");
-        TopicAdmin.createAll(bootstrap, topics);
+        TopicAdmin.createAll(KafkaConnection.of(bootstrap), topics);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -97,7 +98,7 @@ class KafkaBatchReaderITCase {
         }
         BatchAddress otherEpoch = address(new RecordMetadata(new org.apache.kafka.common.TopicPartition(stored.topic, 0),
                 stored.offset, 0, 0, 0, 0), 7);
-        try (KafkaBatchReader reader = new KafkaBatchReader(bootstrap)) {
+        try (KafkaBatchReader reader = new KafkaBatchReader(KafkaConnection.of(bootstrap))) {
             Map<BatchAddress, RunBatch> read = reader.read(List.of(stored, otherIndex));
             assertEquals(java.util.Set.of(stored), read.keySet());
             assertEquals(Map.of(), reader.read(List.of(otherEpoch)), "the record at that offset is of epoch 3, not 7");
@@ -109,7 +110,7 @@ class KafkaBatchReaderITCase {
         BatchAddress a = new BatchAddress();
         a.topic = "ocsp.batches";
         a.offset = 5;
-        try (KafkaBatchReader reader = new KafkaBatchReader("127.0.0.1:" + Loopbacks.closedPort(), java.time.Duration.ofSeconds(2))) {
+        try (KafkaBatchReader reader = new KafkaBatchReader(KafkaConnection.of("127.0.0.1:" + Loopbacks.closedPort()), java.time.Duration.ofSeconds(2))) {
             BatchTopicUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(
                     BatchTopicUnavailableException.class, () -> reader.read(List.of(a)));
             assertTrue(e.getMessage().startsWith("Cannot read 1 waiting batches again from [ocsp.batches-0] within 2 s"),
