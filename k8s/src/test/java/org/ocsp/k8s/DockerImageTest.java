@@ -54,8 +54,8 @@ class DockerImageTest {
     @CsvSource({"Dockerfile", "Dockerfile.gpu"})
     void nd4jGoesToLibAndTheJobToUsrlib(String name) {
         List<String> copies = dockerfile(name).finalStage().all("COPY");
-        assertTrue(copies.contains("--from=build --chown=9999:9999 /image/lib/ /opt/flink/lib/"), name + ": " + copies);
-        assertTrue(copies.contains("--from=build --chown=9999:9999 /image/usrlib/ /opt/flink/usrlib/"), name + ": " + copies);
+        assertTrue(copies.contains("--from=build --chown=root:root /image/lib/ /opt/flink/lib/"), name + ": " + copies);
+        assertTrue(copies.contains("--from=build --chown=root:root /image/usrlib/ /opt/flink/usrlib/"), name + ": " + copies);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,7 +81,7 @@ class DockerImageTest {
         assertTrue(env.contains("LD_LIBRARY_PATH=/usr/local/cuda/lib64"), env);
         assertTrue(env.contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility"), env);
         assertFalse(env.contains("NVIDIA_VISIBLE_DEVICES"), "the device plugin sets NVIDIA_VISIBLE_DEVICES per pod: " + env);
-        assertTrue(stage.all("COPY").contains("--from=build --chown=9999:9999 /image/cuda/ /usr/local/cuda/lib64/"),
+        assertTrue(stage.all("COPY").contains("--from=build --chown=root:root /image/cuda/ /usr/local/cuda/lib64/"),
                 stage.all("COPY").toString());
         assertTrue(String.join("\n", stage.all("RUN")).contains("external-resource-gpu/nvidia-gpu-discovery.sh"));
     }

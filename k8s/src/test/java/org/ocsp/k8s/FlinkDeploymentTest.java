@@ -187,10 +187,10 @@ class FlinkDeploymentTest {
         int i = args.indexOf("--bootstrap-servers");
         assertTrue(i >= 0 && i + 1 < args.size(), kustomization + ": job args " + args + " have no --bootstrap-servers");
         Kafka kafka = Yaml.convert(Manifests.one(Manifests.render(kustomization), "Kafka"), Kafka.class);
-        GenericKafkaListener plain = kafka.getSpec().getKafka().getListeners().stream()
-                .filter(l -> !l.isTls()).findFirst()
-                .orElseThrow(() -> new AssertionError("Kafka " + kafka.getMetadata().getName() + " has no plain listener"));
-        assertEquals(kafka.getMetadata().getName() + "-kafka-bootstrap:" + plain.getPort(), args.get(i + 1), kustomization);
+        GenericKafkaListener tls = kafka.getSpec().getKafka().getListeners().stream()
+                .filter(GenericKafkaListener::isTls).findFirst()
+                .orElseThrow(() -> new AssertionError("Kafka " + kafka.getMetadata().getName() + " has no TLS listener"));
+        assertEquals(kafka.getMetadata().getName() + "-kafka-bootstrap:" + tls.getPort(), args.get(i + 1), kustomization);
     }
 
     /** Every key is a Flink 2.2 option (not a deprecated or removed one), or a plugin's / the operator's. */

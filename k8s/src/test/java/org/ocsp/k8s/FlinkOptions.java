@@ -37,6 +37,8 @@ public final class FlinkOptions {
             "org.apache.flink.configuration.RestOptions",
             "org.apache.flink.configuration.ClusterOptions",
             "org.apache.flink.configuration.DeploymentOptions",
+            "org.apache.flink.configuration.BlobServerOptions",
+            "org.apache.flink.configuration.NettyShuffleEnvironmentOptions",
             "org.apache.flink.state.rocksdb.RocksDBOptions",
             "org.apache.flink.state.rocksdb.RocksDBConfigurableOptions");
 

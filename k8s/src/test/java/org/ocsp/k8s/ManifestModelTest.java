@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.ArrayList;
@@ -42,6 +45,9 @@ class ManifestModelTest {
             "KafkaNodePool", doc -> strict(doc, KafkaNodePool.class),
             "KafkaTopic", doc -> strict(doc, KafkaTopic.class),
             "PersistentVolumeClaim", doc -> strict(doc, PersistentVolumeClaim.class),
+            "KafkaUser", doc -> strict(doc, KafkaUser.class),
+            "ConfigMap", doc -> strict(doc, ConfigMap.class),
+            "NetworkPolicy", doc -> strict(doc, NetworkPolicy.class),
             "FlinkDeployment", ManifestModelTest::flinkDeployment);
 
     private static final Map<String, String> API_VERSIONS = Map.of(
@@ -50,6 +56,9 @@ class ManifestModelTest {
             "KafkaNodePool", "kafka.strimzi.io/v1",
             "KafkaTopic", "kafka.strimzi.io/v1",
             "PersistentVolumeClaim", "v1",
+            "KafkaUser", "kafka.strimzi.io/v1",
+            "ConfigMap", "v1",
+            "NetworkPolicy", "networking.k8s.io/v1",
             "FlinkDeployment", "flink.apache.org/v1beta1");
 
     static Stream<Arguments> resources() {
@@ -88,7 +97,7 @@ class ManifestModelTest {
         Map<String, Long> kinds = new TreeMap<>(Manifests.render(kustomization).stream()
                 .collect(Collectors.groupingBy(r -> r.path("kind").asText(), Collectors.counting())));
         assertEquals(Map.of("FlinkDeployment", 1L, "Kafka", 1L, "KafkaNodePool", 2L, "KafkaTopic", 3L, "Namespace", 1L,
-                "PersistentVolumeClaim", 1L),
+                "PersistentVolumeClaim", 1L, "KafkaUser", 4L, "ConfigMap", 1L, "NetworkPolicy", 1L),
                 kinds, kustomization);
     }
 
