@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.ocsp.flink.job.JobSettingDef;
+import org.ocsp.flink.job.RecordLimits;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.topics.TopicAdmin;
 import picocli.CommandLine.Command;
@@ -53,7 +54,10 @@ public final class JobCommand implements Callable<Integer> {
                 .optWaitingBatchMemory(JobOptions.value(spec, JobSettingDef.WAITING_BATCH_MEMORY_MB) << 20)
                 .optRunMemory(JobOptions.value(spec, JobSettingDef.RUN_MEMORY_MB) << 20)
                 .optDecisionWaitLimit(Duration.ofMillis(JobOptions.value(spec, JobSettingDef.DECISION_WAIT_LIMIT_MS)))
-                .optMaxActiveRuns(JobOptions.value(spec, JobSettingDef.MAX_ACTIVE_RUNS));
+                .optMaxActiveRuns(JobOptions.value(spec, JobSettingDef.MAX_ACTIVE_RUNS))
+                .optRecordLimits(new RecordLimits(JobOptions.value(spec, JobSettingDef.MAX_BATCH_RECORD_BYTES),
+                        JobOptions.value(spec, JobSettingDef.MAX_EVENT_RECORD_BYTES),
+                        JobOptions.value(spec, JobSettingDef.DEAD_LETTER_PAYLOAD_BYTES)));
         String signingKey = JobOptions.value(spec, JobSettingDef.SIGNING_KEY_FILE);
         if (signingKey != null) {
             b.optSigningKeyFile(signingKey);

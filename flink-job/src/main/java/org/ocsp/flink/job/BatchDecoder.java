@@ -24,7 +24,12 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
     private final DeadLetterRoute route;
 
     public BatchDecoder(DeadLetters deadLetters) {
-        this.route = new DeadLetterRoute(deadLetters);
+        this(deadLetters, JobSettingDef.MAX_BATCH_RECORD_BYTES.defaultValue().orElseThrow());
+    }
+
+    /** @param maxRecordBytes {@link JobSettingDef#MAX_BATCH_RECORD_BYTES} */
+    public BatchDecoder(DeadLetters deadLetters, long maxRecordBytes) {
+        this.route = new DeadLetterRoute(deadLetters, maxRecordBytes, JobSettingDef.MAX_BATCH_RECORD_BYTES.name());
     }
 
     @Override
@@ -34,6 +39,11 @@ public final class BatchDecoder extends ProcessFunction<RawRecord, RunBatch> {
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<RunBatch> out) {
+        java.util.Optional<OutRecord> tooBig = route.oversized(raw, STAGE);
+        if (tooBig.isPresent()) {
+            ctx.output(DeadLetters.TAG, tooBig.get());
+            return;
+        }
         try {
             out.collect(decode(raw, route.codec()));
         } catch (UnreadableRecordException | BadInputException e) {

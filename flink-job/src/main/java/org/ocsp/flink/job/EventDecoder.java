@@ -29,7 +29,12 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
     private final DeadLetterRoute route;
 
     public EventDecoder(DeadLetters deadLetters) {
-        this.route = new DeadLetterRoute(deadLetters);
+        this(deadLetters, JobSettingDef.MAX_EVENT_RECORD_BYTES.defaultValue().orElseThrow());
+    }
+
+    /** @param maxRecordBytes {@link JobSettingDef#MAX_EVENT_RECORD_BYTES} */
+    public EventDecoder(DeadLetters deadLetters, long maxRecordBytes) {
+        this.route = new DeadLetterRoute(deadLetters, maxRecordBytes, JobSettingDef.MAX_EVENT_RECORD_BYTES.name());
     }
 
     @Override
@@ -39,6 +44,11 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ControlEvent> out) {
+        java.util.Optional<OutRecord> tooBig = route.oversized(raw, STAGE);
+        if (tooBig.isPresent()) {
+            ctx.output(DeadLetters.TAG, tooBig.get());
+            return;
+        }
         try {
             SpecificRecord record = route.codec().decode(raw.value);
             RecordType type = RecordType.of(record);

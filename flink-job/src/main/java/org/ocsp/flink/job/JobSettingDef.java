@@ -1,5 +1,7 @@
 package org.ocsp.flink.job;
 
+import org.ocsp.flink.job.deadletter.DeadLetters;
+import org.ocsp.flink.topics.Topics;
 import java.util.List;
 import java.util.Optional;
 import org.ocsp.modelops.setting.Setting;
@@ -55,6 +57,21 @@ public final class JobSettingDef {
             .setDoc("Runs the job trains at once; a RunStarted beyond it is refused with a RunRejected event naming the "
                     + "limit (runs that ended do not count)").build();
 
+    public static final Setting<Long> MAX_BATCH_RECORD_BYTES = Setting.ofLong("max-batch-record-bytes")
+            .optDefault((long) Topics.MAX_MESSAGE_BYTES).optValidator(v -> bytesIn(v, 1024, Topics.MAX_MESSAGE_BYTES))
+            .setDoc("Largest batches-topic record the job decodes; a larger one is a dead letter (metric recordsOverLimit)")
+            .build();
+
+    public static final Setting<Long> MAX_EVENT_RECORD_BYTES = Setting.ofLong("max-event-record-bytes")
+            .optDefault(4L << 20).optValidator(v -> bytesIn(v, 1024, Topics.MAX_MESSAGE_BYTES))
+            .setDoc("Largest events-topic record the job decodes (a RunStarted, a request, a decision); a larger one is a "
+                    + "dead letter (metric recordsOverLimit)").build();
+
+    public static final Setting<Long> DEAD_LETTER_PAYLOAD_BYTES = Setting.ofLong("dead-letter-payload-bytes")
+            .optDefault((long) DeadLetters.PAYLOAD_PREFIX_BYTES).optValidator(v -> bytesIn(v, 0, 1 << 20))
+            .setDoc("How much of a rejected record a dead letter keeps (the rest is named by its size and SHA-256)")
+            .build();
+
     public static final Setting<String> SIGNING_KEY_FILE = Setting.ofString("signing-key-file")
             .optValidator(f -> f.isBlank() ? Optional.of("must name a file") : Optional.empty())
             .setDoc("Ed25519 private key (PKCS#8 PEM, e.g. a mounted Kubernetes Secret) the job signs every event it "
@@ -62,8 +79,13 @@ public final class JobSettingDef {
             .build();
 
     public static final List<Setting<?>> ALL = List.of(CHECKPOINT_INTERVAL_MS, MODEL_DIR, PARALLELISM, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, DECISION_WAIT_LIMIT_MS, MAX_ACTIVE_RUNS, SIGNING_KEY_FILE);
+            TRANSACTIONAL_ID_PREFIX, WAITING_BATCH_MEMORY_MB, RUN_MEMORY_MB, DECISION_WAIT_LIMIT_MS, MAX_ACTIVE_RUNS, MAX_BATCH_RECORD_BYTES,
+            MAX_EVENT_RECORD_BYTES, DEAD_LETTER_PAYLOAD_BYTES, SIGNING_KEY_FILE);
 
     private JobSettingDef() {
+    }
+
+    private static Optional<String> bytesIn(long v, long min, long max) {
+        return v < min || v > max ? Optional.of("must be from " + min + " to " + max + " bytes") : Optional.empty();
     }
 }

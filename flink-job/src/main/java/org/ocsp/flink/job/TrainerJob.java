@@ -76,6 +76,7 @@ public final class TrainerJob {
     private final Optional<String> signingKeyFile;
     private final Duration decisionWaitLimit;
     private final int maxActiveRuns;
+    private final RecordLimits limits;
 
     private TrainerJob(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -93,6 +94,7 @@ public final class TrainerJob {
         this.signingKeyFile = b.signingKeyFile;
         this.decisionWaitLimit = b.decisionWaitLimit;
         this.maxActiveRuns = b.maxActiveRuns;
+        this.limits = b.limits;
     }
 
     public static Builder builder() {
@@ -141,17 +143,17 @@ public final class TrainerJob {
     /** Adds the whole topology to the environment. */
     public void addTo(StreamExecutionEnvironment env) {
         env.setParallelism(parallelism);
-        DeadLetters dl = new DeadLetters(topics.deadLetters().name());
+        DeadLetters dl = new DeadLetters(topics.deadLetters().name(), Math.toIntExact(limits.deadLetterPayloadBytes()));
 
         SingleOutputStreamOperator<RunBatch> batches = env
                 .fromSource(source(topics.batches(), groupId + "-batches"), WatermarkStrategy.noWatermarks(), "batches")
                 .uid("batches-source").setParallelism(topics.batches().partitions())
-                .process(new BatchDecoder(dl)).uid("decode-batches").name("decode batches");
+                .process(new BatchDecoder(dl, limits.maxBatchRecordBytes())).uid("decode-batches").name("decode batches");
 
         SingleOutputStreamOperator<ControlEvent> control = env
                 .fromSource(source(topics.events(), groupId + "-events"), WatermarkStrategy.noWatermarks(), "events")
                 .uid("events-source")
-                .process(new EventDecoder(dl)).uid("decode-events").name("decode events");
+                .process(new EventDecoder(dl, limits.maxEventRecordBytes())).uid("decode-events").name("decode events");
 
         BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS, RunFanOut.FINISHED, RunFanOut.REJECTED);
         SingleOutputStreamOperator<RunBatch> perRun = batches.connect(runs).process(new RunFanOut(dl, maxActiveRuns)).uid("fan-out")
@@ -203,6 +205,7 @@ public final class TrainerJob {
         private Optional<String> signingKeyFile = Optional.empty();
         private Duration decisionWaitLimit = Duration.ofMillis(JobSettingDef.DECISION_WAIT_LIMIT_MS.defaultValue().orElseThrow());
         private int maxActiveRuns = JobSettingDef.MAX_ACTIVE_RUNS.defaultValue().orElseThrow();
+        private RecordLimits limits = RecordLimits.DEFAULTS;
 
         public Builder setBootstrapServers(String servers) {
             this.bootstrapServers = servers;
@@ -288,6 +291,12 @@ public final class TrainerJob {
             return this;
         }
 
+        /** The record size limits (JobSettingDef's max-*-record-bytes and dead-letter-payload-bytes). */
+        public Builder optRecordLimits(RecordLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
         /** {@link JobSettingDef#SIGNING_KEY_FILE}: a path on the task managers. */
         public Builder optSigningKeyFile(String file) {
             this.signingKeyFile = Optional.of(file);
@@ -323,6 +332,7 @@ public final class TrainerJob {
             check(p, JobSettingDef.WAITING_BATCH_MEMORY_MB, waitingBatchBytes >> 20);
             check(p, JobSettingDef.RUN_MEMORY_MB, runMemoryBytes >> 20);
             check(p, JobSettingDef.MAX_ACTIVE_RUNS, maxActiveRuns);
+            p.addAll(limits.problems());
             check(p, JobSettingDef.DECISION_WAIT_LIMIT_MS, decisionWaitLimit == null ? null : decisionWaitLimit.toMillis());
             check(p, JobSettingDef.MODEL_DIR, modelDir);
             check(p, JobSettingDef.GROUP_ID, groupId);

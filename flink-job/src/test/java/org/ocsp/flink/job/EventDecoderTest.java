@@ -68,6 +68,22 @@ class EventDecoderTest {
     }
 
     @Test
+    void aRecordOverTheSizeLimitIsADeadLetterBeforeItIsDecoded() throws Exception {
+        byte[] big = java.util.Arrays.copyOf(PENALTY, 2000); // the valid event, padded past the limit
+        try (OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new EventDecoder(new DeadLetters("dead", 100), 1024))) {
+            h.processElement(raw("run-a", big), 0);
+            h.processElement(raw("run-a", PENALTY), 0);
+            assertEquals(1, h.extractOutputValues().size(), "the record within the limit is decoded");
+            List<String> reasons = deadLetterReasons(h);
+            assertEquals(List.of("The record has 2000 bytes, more than the limit of 1024 (max-event-record-bytes)"), reasons);
+            DeadLetter d = CODEC.decode(h.getSideOutput(DeadLetters.TAG).peek().getValue().value, DeadLetter.class);
+            assertEquals(100, d.getPayload().remaining(), "the dead letter keeps dead-letter-payload-bytes of it");
+            assertEquals(2000L, d.getPayloadSize());
+        }
+    }
+
+    @Test
     void anEventWhoseRunIdCouldNameAPathIsADeadLetter() throws Exception {
         byte[] escaping = CODEC.encode(PenaltyChanged.newBuilder()
                 .setHeader(RunSpecs.header("../run-b", 4, 2, 30, "stability", "h")).setLambdaOld(0.1).setLambdaNew(0.2)

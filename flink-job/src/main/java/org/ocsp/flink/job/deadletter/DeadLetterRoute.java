@@ -19,16 +19,38 @@ public final class DeadLetterRoute implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final DeadLetters deadLetters;
+    private final long maxRecordBytes;
+    private final String limitName;
     private transient EventCodec codec;
     private transient Counter rejected;
+    private transient Counter overLimit;
 
     public DeadLetterRoute(DeadLetters deadLetters) {
+        this(deadLetters, Long.MAX_VALUE, "none");
+    }
+
+    /** A route that also refuses records larger than {@code maxRecordBytes} (the setting {@code limitName}). */
+    public DeadLetterRoute(DeadLetters deadLetters, long maxRecordBytes, String limitName) {
         this.deadLetters = deadLetters;
+        this.maxRecordBytes = maxRecordBytes;
+        this.limitName = limitName;
     }
 
     public void open(RuntimeContext ctx) {
         codec = EventCodec.create();
         rejected = ctx.getMetricGroup().counter("deadLetters");
+        overLimit = ctx.getMetricGroup().counter("recordsOverLimit");
+    }
+
+    /** The dead letter of a record over the size limit, before anything decodes it; empty for one within it. */
+    public java.util.Optional<OutRecord> oversized(RawRecord raw, String stage) {
+        int size = raw.value == null ? 0 : raw.value.length;
+        if (size <= maxRecordBytes) {
+            return java.util.Optional.empty();
+        }
+        overLimit.inc();
+        return java.util.Optional.of(reject(raw, stage, new BadInputException("The record has " + size
+                + " bytes, more than the limit of " + maxRecordBytes + " (" + limitName + ")")));
     }
 
     public EventCodec codec() {

@@ -15,7 +15,7 @@ import org.ocsp.schemas.avro.deadletter.DeadLetter;
 /**
  * Builds dead-letter records (topic, partition, offset, stage, error class, reason, payload,
  * run, config hash) for the transactional sink. A bad record never throws: it goes here. The
- * payload is bounded ({@value #PAYLOAD_PREFIX_BYTES} bytes, with the whole value's size and
+ * payload is bounded (by default {@value #PAYLOAD_PREFIX_BYTES} bytes, with the whole value's size and
  * SHA-256), so a dead letter never exceeds the producer's request size and fails the sink.
  *
  * <pre>{@code
@@ -32,9 +32,16 @@ public final class DeadLetters implements java.io.Serializable {
     public static final int PAYLOAD_PREFIX_BYTES = 64 * 1024;
 
     private final String topic;
+    private final int payloadBytes;
 
     public DeadLetters(String deadLetterTopic) {
+        this(deadLetterTopic, PAYLOAD_PREFIX_BYTES);
+    }
+
+    /** @param payloadBytes how much of a rejected record to keep (JobSettingDef.DEAD_LETTER_PAYLOAD_BYTES) */
+    public DeadLetters(String deadLetterTopic, int payloadBytes) {
         this.topic = deadLetterTopic;
+        this.payloadBytes = payloadBytes;
     }
 
     public OutRecord of(String sourceTopic, int partition, long offset, byte[] key, byte[] payload, String stage,
@@ -42,7 +49,7 @@ public final class DeadLetters implements java.io.Serializable {
         byte[] value = payload == null ? new byte[0] : payload;
         DeadLetter d = DeadLetter.newBuilder().setSourceTopic(sourceTopic == null ? "" : sourceTopic)
                 .setPartition(partition).setOffset(offset).setStage(stage).setErrorClass(errorClass).setReason(reason)
-                .setPayload(ByteBuffer.wrap(value, 0, Math.min(value.length, PAYLOAD_PREFIX_BYTES)).slice())
+                .setPayload(ByteBuffer.wrap(value, 0, Math.min(value.length, payloadBytes)).slice())
                 .setPayloadSize((long) value.length).setPayloadSha256(sha256(value))
                 .setKey(key == null ? null : ByteBuffer.wrap(key)).setRunId(runId).setConfigHash(configHash)
                 .setTime(Instant.ofEpochMilli(System.currentTimeMillis())).build();
