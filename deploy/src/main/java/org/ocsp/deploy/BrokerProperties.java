@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -26,11 +27,19 @@ final class BrokerProperties {
   static final int NODE_ID = 1;
   static final String BROKER_LISTENER = "PLAINTEXT";
   static final String CONTROLLER_LISTENER = "CONTROLLER";
+  /**
+   * The optional authenticated client listener (SASL over TLS); its settings are the caller's
+   * {@code listener.name.secured.*} broker properties.
+   */
+  static final String SECURED_LISTENER = "SECURED";
   static final String LOOPBACK = "127.0.0.1";
   /** Sub-directory of the data dir holding the Kafka log (and metadata log) directory. */
   static final String LOG_DIR_NAME = "kraft-logs";
   /** File in the data dir with the effective properties (read by the storage formatter). */
   static final String PROPERTIES_FILE_NAME = "server.properties";
+
+  /** Read by Kafka's standard authorizer (StandardAuthorizer), not declared in the broker's ConfigDef. */
+  static final Set<String> AUTHORIZER_KEYS = Set.of("super.users", "allow.everyone.if.no.acl.found");
 
   /** Keys derived from the builder's settings; extra broker properties must not set them. */
   static final Set<String> MANAGED_KEYS =
@@ -91,7 +100,11 @@ final class BrokerProperties {
    * message per problem to {@code problems}.
    */
   static void check(
-      Map<String, String> extra, Path dataDir, Duration startupTimeout, List<String> problems) {
+      Map<String, String> extra,
+      boolean secured,
+      Path dataDir,
+      Duration startupTimeout,
+      List<String> problems) {
     if (!checkKeys(extra, problems)) {
       return;
     }
@@ -101,7 +114,10 @@ final class BrokerProperties {
             : Path.of(System.getProperty("java.io.tmpdir"), "embedded-kafka-validation");
     try {
       KafkaConfig.fromProps(
-          KraftStorage.toProperties(effective(9092, 9093, dir, startupTimeout, extra)), false);
+          KraftStorage.toProperties(
+              effective(9092, 9093, secured ? OptionalInt.of(9094) : OptionalInt.empty(), dir,
+                  startupTimeout, extra)),
+          false);
     } catch (ConfigException | IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
@@ -127,7 +143,9 @@ final class BrokerProperties {
                 key,
                 "set by EmbeddedKafkaBroker (single KRaft node on 127.0.0.1); use the builder's"
                     + " port, dataDir or startupTimeout instead"));
-      } else if (!known.contains(key) && !key.startsWith("listener.name.")) {
+      } else if (!known.contains(key)
+          && !key.startsWith("listener.name.")
+          && !AUTHORIZER_KEYS.contains(key)) {
         problems.add(invalid(e.getValue(), key, "not a Kafka broker configuration"));
       }
     }
@@ -144,6 +162,7 @@ final class BrokerProperties {
   static SortedMap<String, String> effective(
       int brokerPort,
       int controllerPort,
+      OptionalInt securedPort,
       Path dataDir,
       Duration startupTimeout,
       Map<String, String> extra) {
@@ -169,6 +188,14 @@ final class BrokerProperties {
     p.put(
         "listener.security.protocol.map",
         BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    if (securedPort.isPresent()) {
+      String secured = SECURED_LISTENER + "://" + LOOPBACK + ":" + securedPort.getAsInt();
+      p.put("listeners", p.get("listeners") + "," + secured);
+      p.put("advertised.listeners", p.get("advertised.listeners") + "," + secured);
+      p.put(
+          "listener.security.protocol.map",
+          p.get("listener.security.protocol.map") + "," + SECURED_LISTENER + ":SASL_SSL");
+    }
     p.put("controller.listener.names", CONTROLLER_LISTENER);
     p.put("inter.broker.listener.name", BROKER_LISTENER);
     p.put("log.dirs", dataDir.resolve(LOG_DIR_NAME).toAbsolutePath().toString());

@@ -62,6 +62,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private final Optional<Path> configuredDataDir;
   private final Optional<Integer> configuredPort;
+  private final boolean secured;
   private final Map<String, String> extraProperties;
   private final Duration startupTimeout;
   private final FatalFaultPolicy fatalFaultPolicy;
@@ -73,12 +74,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private boolean ownsDataDir;
   private KafkaRaftServer server;
   private int port;
+  private int securedPort;
   private SortedMap<String, String> effectiveProperties;
   private Duration startupTime;
 
   private EmbeddedKafkaBroker(Builder b, boolean shared) {
     this.configuredDataDir = Optional.ofNullable(b.dataDir);
     this.configuredPort = Optional.ofNullable(b.port);
+    this.secured = b.secured;
     this.extraProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     this.startupTimeout = b.startupTimeout;
     this.fatalFaultPolicy = b.fatalFaultPolicy;
@@ -165,6 +168,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** The port of the client listener on 127.0.0.1. */
+  /**
+   * The authenticated listener (SASL over TLS) of a broker built with {@link
+   * Builder#saslSslListener()}, host:port on 127.0.0.1.
+   */
+  public synchronized String securedBootstrapServers() {
+    if (!secured) {
+      throw new IllegalStateException("This broker has no SASL_SSL listener (Builder.saslSslListener())");
+    }
+    bootstrapServers(); // running check
+    return BrokerProperties.LOOPBACK + ":" + securedPort;
+  }
+
   public synchronized int port() {
     checkStarted("port()");
     return port;
@@ -267,9 +282,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         brokerPort = Loopback.freePort();
       }
       int controllerPort = Loopback.freePortOtherThan(brokerPort);
+      int candidateSecuredPort = secured ? Loopback.freePortOtherThan(brokerPort, controllerPort) : 0;
       SortedMap<String, String> props =
           BrokerProperties.effective(
-              brokerPort, controllerPort, dataDir, startupTimeout, extraProperties);
+              brokerPort,
+              controllerPort,
+              secured ? java.util.OptionalInt.of(candidateSecuredPort) : java.util.OptionalInt.empty(),
+              dataDir,
+              startupTimeout,
+              extraProperties);
       KraftStorage.format(
           KraftStorage.writeProperties(dataDir, props),
           dataDir.resolve(BrokerProperties.LOG_DIR_NAME));
@@ -280,6 +301,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         candidate.startup();
         server = candidate;
         port = brokerPort;
+        securedPort = candidateSecuredPort;
         effectiveProperties = props;
         return;
       } catch (Exception e) { // Scala code throws checked exceptions too (TimeoutException)
@@ -369,6 +391,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static final class Builder {
     private Path dataDir;
     private Integer port;
+    private boolean secured;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private FatalFaultPolicy fatalFaultPolicy = FatalFaultPolicy.KEEP_JVM;
@@ -387,6 +410,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Optional: the client port on 127.0.0.1 (1-65535). Default: a free port. */
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Optional: a second client listener, SASL over TLS, named {@code secured}: its SASL mechanisms,
+     * JAAS users and TLS keystore are the {@code listener.name.secured.*} broker properties. The
+     * plain loopback listener stays for the broker itself (inter-broker, readiness).
+     */
+    public Builder saslSslListener() {
+      this.secured = true;
       return this;
     }
 
@@ -432,7 +465,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         problems.add(invalid(null, "fatalFaultPolicy", "must be KEEP_JVM or HALT_JVM"));
       }
       if (problems.isEmpty()) {
-        BrokerProperties.check(properties, dataDir, startupTimeout, problems);
+        BrokerProperties.check(properties, secured, dataDir, startupTimeout, problems);
       } else {
         BrokerProperties.checkKeys(properties, problems);
       }

@@ -34,12 +34,13 @@ final class Loopback {
   }
 
   /** A free port other than {@code other}. */
-  static int freePortOtherThan(int other) {
-    int port = freePort();
-    while (port == other) {
-      port = freePort();
+  static int freePortOtherThan(int... others) {
+    while (true) {
+      int port = freePort();
+      if (java.util.Arrays.stream(others).noneMatch(o -> o == port)) {
+        return port;
+      }
     }
-    return port;
   }
 
   /** Fails with a clear message when {@code port} is taken on the loopback address. */

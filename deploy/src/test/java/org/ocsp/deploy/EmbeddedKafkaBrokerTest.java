@@ -144,10 +144,36 @@ class EmbeddedKafkaBrokerTest {
   }
 
   @Test
+  void aSaslSslListenerIsAThirdLoopbackListenerNamedSecured() {
+    Map<String, String> p =
+        BrokerProperties.effective(
+            19092,
+            19093,
+            java.util.OptionalInt.of(19094),
+            Path.of("/data/kafka"),
+            Duration.ofSeconds(30),
+            new HashMap<>());
+    assertEquals(
+        "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093,SECURED://127.0.0.1:19094",
+        p.get("listeners"));
+    assertEquals(
+        "PLAINTEXT://127.0.0.1:19092,SECURED://127.0.0.1:19094", p.get("advertised.listeners"));
+    assertEquals(
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SECURED:SASL_SSL",
+        p.get("listener.security.protocol.map"));
+    assertEquals("PLAINTEXT", p.get("inter.broker.listener.name"));
+  }
+
+  @Test
   void effectivePropertiesAreASingleLoopbackKraftNode() {
     Map<String, String> p =
         BrokerProperties.effective(
-            19092, 19093, Path.of("/data/kafka"), Duration.ofSeconds(30), new HashMap<>());
+            19092,
+            19093,
+            java.util.OptionalInt.empty(),
+            Path.of("/data/kafka"),
+            Duration.ofSeconds(30),
+            new HashMap<>());
     assertEquals("broker,controller", p.get("process.roles"));
     assertEquals("1@127.0.0.1:19093", p.get("controller.quorum.voters"));
     assertEquals("PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093", p.get("listeners"));

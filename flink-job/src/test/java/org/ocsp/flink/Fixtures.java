@@ -256,8 +256,12 @@ final class Fixtures {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
-                    .get();
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic,
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+            if (topic.endsWith(".events")) { // signed as the job signs: the tests' records test other checks
+                TestSigningKey.signingKey().sign(value).addTo(r.headers());
+            }
+            producer.send(r).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

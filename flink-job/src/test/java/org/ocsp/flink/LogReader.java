@@ -22,8 +22,11 @@ public final class LogReader implements AutoCloseable {
     private final List<SpecificRecord> records = new ArrayList<>();
 
     public LogReader(String bootstrapServers, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(org.ocsp.flink.topics.KafkaConnection.of(bootstrapServers), topic);
+    }
+
+    public LogReader(org.ocsp.flink.topics.KafkaConnection kafka, String topic) {
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));

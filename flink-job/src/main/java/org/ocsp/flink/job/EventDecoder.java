@@ -1,5 +1,7 @@
 package org.ocsp.flink.job;
 
+import org.ocsp.flink.chain.VerifyingKey;
+import org.ocsp.flink.chain.SigningKey;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,6 +29,9 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
     public static final String STAGE = "decode-event";
 
     private final DeadLetterRoute route;
+    /** The job's signing key file, or null: then the events' signatures are not checked here. */
+    private final String signingKeyFile;
+    private transient VerifyingKey jobKey;
 
     public EventDecoder(DeadLetters deadLetters) {
         this(deadLetters, JobSettingDef.MAX_EVENT_RECORD_BYTES.defaultValue().orElseThrow());
@@ -34,12 +39,47 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
 
     /** @param maxRecordBytes {@link JobSettingDef#MAX_EVENT_RECORD_BYTES} */
     public EventDecoder(DeadLetters deadLetters, long maxRecordBytes) {
+        this(deadLetters, maxRecordBytes, null);
+    }
+
+    /**
+     * @param signingKeyFile the job's {@link JobSettingDef#SIGNING_KEY_FILE}, or null. With it, an
+     *     event only the job writes (every one but RunStarted and RunStopRequested) must carry the
+     *     job's own signature, or it is a dead letter and never steers a run: the topic's ACLs let
+     *     whoever may start runs write there, the key does not.
+     */
+    public EventDecoder(DeadLetters deadLetters, long maxRecordBytes, String signingKeyFile) {
         this.route = new DeadLetterRoute(deadLetters, maxRecordBytes, JobSettingDef.MAX_EVENT_RECORD_BYTES.name());
+        this.signingKeyFile = signingKeyFile;
     }
 
     @Override
     public void open(OpenContext ctx) {
         route.open(getRuntimeContext());
+        if (signingKeyFile != null) {
+            try {
+                jobKey = SigningKey.read(java.nio.file.Path.of(signingKeyFile)).publicKey();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("Cannot read " + JobSettingDef.SIGNING_KEY_FILE + " "
+                        + signingKeyFile, e);
+            }
+        }
+    }
+
+    /** Why a job-written event is not the job's own, if it is not. */
+    private java.util.Optional<String> notTheJobs(RawRecord raw, RecordType type) {
+        if (jobKey == null || type == RecordType.RUN_STARTED || type == RecordType.RUN_STOP_REQUESTED) {
+            return java.util.Optional.empty();
+        }
+        if (raw.signature == null) {
+            return java.util.Optional.of("The " + type.recordName() + " is not signed: only the job writes it, and the "
+                    + "job signs what it writes (key " + jobKey.keyId() + ")");
+        }
+        if (!jobKey.keyId().equals(raw.signingKeyId) || !jobKey.verifies(raw.value, raw.signature)) {
+            return java.util.Optional.of("The " + type.recordName() + " is not signed by this job's key "
+                    + jobKey.keyId() + " (signed as " + raw.signingKeyId + "): only the job writes it");
+        }
+        return java.util.Optional.empty();
     }
 
     @Override
@@ -67,6 +107,13 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
             java.util.Optional<String> badId = RunIds.problem(runId);
             if (badId.isPresent()) { // it would name the run's state and model directory
                 throw new BadInputException(badId.get() + " (in a " + type.recordName() + ")");
+            }
+            java.util.Optional<String> forged = notTheJobs(raw, type);
+            if (forged.isPresent()) {
+                ctx.output(DeadLetters.TAG, route.reject(route.deadLetters().of(raw.topic, raw.partition, raw.offset,
+                        raw.key, raw.value, STAGE, BadInputException.class.getName(), forged.get(), runId, null,
+                        route.codec())));
+                return;
             }
             String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
             if (!runId.equals(key)) {

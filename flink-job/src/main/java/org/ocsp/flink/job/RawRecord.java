@@ -7,6 +7,9 @@ public class RawRecord {
     public long offset;
     public byte[] key;
     public byte[] value;
+    /** The Ed25519 signature and key id of an event the job signed (Kafka headers), else null. */
+    public byte[] signature;
+    public String signingKeyId;
 
     public RawRecord() {
     }

@@ -153,7 +153,7 @@ public final class TrainerJob {
         SingleOutputStreamOperator<ControlEvent> control = env
                 .fromSource(source(topics.events(), groupId + "-events"), WatermarkStrategy.noWatermarks(), "events")
                 .uid("events-source")
-                .process(new EventDecoder(dl, limits.maxEventRecordBytes())).uid("decode-events").name("decode events");
+                .process(new EventDecoder(dl, limits.maxEventRecordBytes(), signingKeyFile.orElse(null))).uid("decode-events").name("decode events");
 
         BroadcastStream<ControlEvent> runs = control.broadcast(RunFanOut.RUNS, RunFanOut.FINISHED, RunFanOut.REJECTED);
         SingleOutputStreamOperator<RunBatch> perRun = batches.connect(runs).process(new RunFanOut(dl, maxActiveRuns)).uid("fan-out")

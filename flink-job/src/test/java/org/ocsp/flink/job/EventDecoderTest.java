@@ -84,6 +84,34 @@ class EventDecoderTest {
     }
 
     @Test
+    void withTheJobsKeyOnlyItsOwnSignedEventsPassAndRunRequestsNeedNoSignature() throws Exception {
+        org.ocsp.flink.chain.SigningKey jobKey = org.ocsp.flink.chain.TestSigningKey.signingKey();
+        java.nio.file.Path keyFile = org.ocsp.flink.chain.TestSigningKey.privateKeyFile();
+        byte[] runStarted = CODEC.encode(RunSpecs.runStarted("run-a",
+                RunSpecs.reference("fashion-vgg", 10, List.of(1, 28, 28), 0.5, 1).build()));
+        try (OneInputStreamOperatorTestHarness<RawRecord, ControlEvent> h = ProcessFunctionTestHarnesses
+                .forProcessFunction(new EventDecoder(new DeadLetters("dead"), 1 << 20, keyFile.toString()))) {
+            RawRecord signed = raw("run-a", PENALTY);
+            signed.signature = jobKey.sign(PENALTY).signature();
+            signed.signingKeyId = jobKey.keyId();
+            RawRecord otherKey = raw("run-a", PENALTY);
+            java.nio.file.Path other = java.nio.file.Files.createTempDirectory("other-key");
+            org.ocsp.flink.chain.SigningKey.generate(other.resolve("k.pem"), other.resolve("k.pub.pem"));
+            otherKey.signature = org.ocsp.flink.chain.SigningKey.read(other.resolve("k.pem")).sign(PENALTY).signature();
+            otherKey.signingKeyId = jobKey.keyId();
+            h.processElement(raw("run-a", runStarted), 0);      // an operator's request: not signed by the job
+            h.processElement(signed, 0);
+            h.processElement(raw("run-a", PENALTY), 0);         // a decision written by anyone else
+            h.processElement(otherKey, 0);
+            assertEquals(2, h.extractOutputValues().size(), "RunStarted and the job's own PenaltyChanged");
+            List<String> reasons = deadLetterReasons(h);
+            assertEquals(2, reasons.size(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("The PenaltyChanged is not signed: only the job writes it"), reasons.get(0));
+            assertTrue(reasons.get(1).startsWith("The PenaltyChanged is not signed by this job's key"), reasons.get(1));
+        }
+    }
+
+    @Test
     void anEventWhoseRunIdCouldNameAPathIsADeadLetter() throws Exception {
         byte[] escaping = CODEC.encode(PenaltyChanged.newBuilder()
                 .setHeader(RunSpecs.header("../run-b", 4, 2, 30, "stability", "h")).setLambdaOld(0.1).setLambdaNew(0.2)

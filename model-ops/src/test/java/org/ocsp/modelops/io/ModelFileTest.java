@@ -65,12 +65,7 @@ class ModelFileTest {
 
     @Test
     void corruptedFileIsRejectedWithAClearMessage() throws IOException {
-        var graph = SmallGraphs.depthwise();
-        Path file = dir.resolve("m.ocsp");
-        try (ParameterStore p = ParameterStore.allocate(graph, DataType.FLOAT)) {
-            new Initializer(2).initialize(graph, p);
-            ModelFile.save(file, graph, p, ChannelProvenance.identity(ChannelGroups.derive(graph)));
-        }
+        Path file = saved(SmallGraphs.depthwise(), "m.ocsp");
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length - 100] ^= 0x5a;
         Files.write(file, bytes);
@@ -84,11 +79,7 @@ class ModelFileTest {
     @Test
     void sizesAreCheckedAgainstTheFileBeforeAnythingIsAllocated() throws IOException {
         var graph = SmallGraphs.residual();
-        Path file = dir.resolve("m.ocsp");
-        try (ParameterStore p = ParameterStore.allocate(graph, DataType.FLOAT)) {
-            new Initializer(3).initialize(graph, p);
-            ModelFile.save(file, graph, p, ChannelProvenance.identity(ChannelGroups.derive(graph)));
-        }
+        Path file = saved(graph, "m.ocsp");
         byte[] bytes = Files.readAllBytes(file);
         int layerCount = 7 + 4 + 2 + graph.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         byte[] huge = bytes.clone();
@@ -97,16 +88,23 @@ class ModelFileTest {
         IOException e = assertThrows(IOException.class, () -> ModelFile.load(file).close());
         assertTrue(e.getMessage().contains(Integer.MAX_VALUE + " layers cannot be in a file of " + bytes.length), e.getMessage());
 
-        var vgg = org.ocsp.modelops.arch.Architectures.byName("fashion-vgg", 10); // 140k parameters, a small graph
-        Path big = dir.resolve("big.ocsp");
-        try (ParameterStore p = ParameterStore.allocate(vgg, DataType.FLOAT)) {
-            ModelFile.save(big, vgg, p, ChannelProvenance.identity(ChannelGroups.derive(vgg)));
-        }
+        // 140k parameters behind a small graph
+        Path big = saved(org.ocsp.modelops.arch.Architectures.byName("fashion-vgg", 10), "big.ocsp");
         byte[] vggBytes = Files.readAllBytes(big);
         Path cut = dir.resolve("cut.ocsp");
         Files.write(cut, java.util.Arrays.copyOf(vggBytes, vggBytes.length / 3)); // the graph whole, the tensors cut off
         IOException e2 = assertThrows(IOException.class, () -> ModelFile.load(cut).close());
         assertTrue(String.valueOf(e2.getMessage()).contains("bytes of parameters, more than the " + vggBytes.length / 3),
                 String.valueOf(e2.getMessage()));
+    }
+
+    /** The graph with seeded weights, saved under the test's directory. */
+    private Path saved(org.ocsp.modelops.graph.NetworkGraph graph, String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (ParameterStore p = ParameterStore.allocate(graph, DataType.FLOAT)) {
+            new Initializer(2).initialize(graph, p);
+            ModelFile.save(file, graph, p, ChannelProvenance.identity(ChannelGroups.derive(graph)));
+        }
+        return file;
     }
 }

@@ -1,5 +1,6 @@
 package org.ocsp.flink.job.kafka;
 
+import org.ocsp.flink.chain.EventSignature;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -12,7 +13,12 @@ public final class RawDeserializer implements KafkaRecordDeserializationSchema<R
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RawRecord> out) {
-        out.collect(new RawRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+        RawRecord raw = new RawRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value());
+        EventSignature.from(r.headers()).ifPresent(s -> {
+            raw.signature = s.signature();
+            raw.signingKeyId = s.keyId();
+        });
+        out.collect(raw);
     }
 
     @Override
