@@ -37,7 +37,7 @@ def schedule_args(schedule, epochs):
 
 def grid():
     central = dict(rules="reference", schedule="cosine", epochs=30, target=0.5, saliency="L2", seed=1)
-    rows = [("central-s1", central), ("central-s2", dict(central, seed=2)),
+    rows = [("central-s1", central), ("central-s2", dict(central, seed=2)), ("central-s3", dict(central, seed=3)),
             ("cosine20", dict(central, epochs=20)), ("cosine60", dict(central, epochs=60)),
             ("target0.3", dict(central, target=0.3)), ("target0.7", dict(central, target=0.7)),
             ("taylor", dict(central, saliency="TAYLOR")), ("bn-scale", dict(central, saliency="BN_SCALE")),
