@@ -41,7 +41,6 @@ import org.ocsp.schemas.UnreadableRecordException;
  */
 public final class KafkaEventSource implements EventSource {
     private final KafkaConnection kafka;
-    private final String bootstrapServers;
     private final String topic;
     private final Duration timeout;
     private final EventCodec codec = EventCodec.create();
@@ -49,7 +48,6 @@ public final class KafkaEventSource implements EventSource {
 
     private KafkaEventSource(Builder b) {
         this.kafka = new KafkaConnection(b.bootstrapServers, b.clientSettings);
-        this.bootstrapServers = b.bootstrapServers;
         this.topic = b.topic;
         this.timeout = b.timeout;
     }
@@ -78,7 +76,7 @@ public final class KafkaEventSource implements EventSource {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new IOException("Topic '" + topic + "' does not exist on " + bootstrapServers);
+                throw new IOException("Topic '" + topic + "' does not exist on " + kafka);
             }
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -96,7 +94,7 @@ public final class KafkaEventSource implements EventSource {
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IOException("Cannot read topic '" + topic + "' from " + bootstrapServers + ": " + e.getMessage(), e);
+            throw new IOException("Cannot read topic '" + topic + "' from " + kafka + ": " + e.getMessage(), e);
         }
         Map<String, RunLog> logs = new java.util.LinkedHashMap<>();
         byRun.forEach((id, events) -> logs.put(id, RunLog.of(id, events)));

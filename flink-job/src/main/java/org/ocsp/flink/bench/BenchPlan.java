@@ -1,5 +1,6 @@
 package org.ocsp.flink.bench;
 
+import org.ocsp.modelops.data.KnownDatasets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ record BenchPlan(String arch, String datasetName, BatchSequence sequence, RunSpe
         DatasetSplits data = fashion ? FashionMnist.load(fashionMnistDir) : SyntheticImages.cifarShaped(train, test, seed);
         data = data.first(Math.min(train, data.train().size()), Math.min(test, data.test().size()));
         BatchSequence seq = BatchSequence.builder().setData(data)
-                .setNormalization(fashion ? FashionMnist.NORMALIZATION : Cifar10.NORMALIZATION)
+                .setNormalization(KnownDatasets.normalization(fashion ? FashionMnist.NAME : Cifar10.NAME).orElseThrow())
                 .setBatchSize(batchSize).setSeed(seed)
                 .optAugmentation(fashion ? Augmentation.randomCropAndFlip(2, 0.5) : Cifar10.TRAIN_AUGMENTATION).build();
         String dataset = fashion ? FashionMnist.NAME : SyntheticImages.NAME;

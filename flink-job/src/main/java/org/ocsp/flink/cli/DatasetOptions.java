@@ -1,5 +1,6 @@
 package org.ocsp.flink.cli;
 
+import org.ocsp.modelops.data.KnownDatasets;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.ocsp.modelops.data.Augmentation;
@@ -45,7 +46,7 @@ final class DatasetOptions {
         Augmentation aug = !augment ? Augmentation.none()
                 : cifarDir != null ? Cifar10.TRAIN_AUGMENTATION : Augmentation.randomCropAndFlip(2, 0.5);
         return BatchSequence.builder().setData(data)
-                .setNormalization(cifarDir != null ? Cifar10.NORMALIZATION : FashionMnist.NORMALIZATION)
+                .setNormalization(KnownDatasets.normalization(name()).orElseThrow())
                 .setBatchSize(batchSize).setSeed(seed).optAugmentation(aug).build();
     }
 }

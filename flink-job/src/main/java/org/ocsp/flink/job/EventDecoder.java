@@ -1,5 +1,9 @@
 package org.ocsp.flink.job;
 
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.ocsp.flink.chain.VerifyingKey;
 import org.ocsp.flink.chain.SigningKey;
 import java.nio.charset.StandardCharsets;
@@ -58,33 +62,33 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
         route.open(getRuntimeContext());
         if (signingKeyFile != null) {
             try {
-                jobKey = SigningKey.read(java.nio.file.Path.of(signingKeyFile)).publicKey();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("Cannot read " + JobSettingDef.SIGNING_KEY_FILE + " "
+                jobKey = SigningKey.read(Path.of(signingKeyFile)).publicKey();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + JobSettingDef.SIGNING_KEY_FILE + " "
                         + signingKeyFile, e);
             }
         }
     }
 
     /** Why a job-written event is not the job's own, if it is not. */
-    private java.util.Optional<String> notTheJobs(RawRecord raw, RecordType type) {
+    private Optional<String> notTheJobs(RawRecord raw, RecordType type) {
         if (jobKey == null || type == RecordType.RUN_STARTED || type == RecordType.RUN_STOP_REQUESTED) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (raw.signature == null) {
-            return java.util.Optional.of("The " + type.recordName() + " is not signed: only the job writes it, and the "
+            return Optional.of("The " + type.recordName() + " is not signed: only the job writes it, and the "
                     + "job signs what it writes (key " + jobKey.keyId() + ")");
         }
         if (!jobKey.keyId().equals(raw.signingKeyId) || !jobKey.verifies(raw.value, raw.signature)) {
-            return java.util.Optional.of("The " + type.recordName() + " is not signed by this job's key "
+            return Optional.of("The " + type.recordName() + " is not signed by this job's key "
                     + jobKey.keyId() + " (signed as " + raw.signingKeyId + "): only the job writes it");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ControlEvent> out) {
-        java.util.Optional<OutRecord> tooBig = route.oversized(raw, STAGE);
+        Optional<OutRecord> tooBig = route.oversized(raw, STAGE);
         if (tooBig.isPresent()) {
             ctx.output(DeadLetters.TAG, tooBig.get());
             return;
@@ -104,11 +108,11 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
                 sequence = h.getSequence();
                 epoch = h.getEpoch();
             }
-            java.util.Optional<String> badId = RunIds.problem(runId);
+            Optional<String> badId = RunIds.problem(runId);
             if (badId.isPresent()) { // it would name the run's state and model directory
                 throw new BadInputException(badId.get() + " (in a " + type.recordName() + ")");
             }
-            java.util.Optional<String> forged = notTheJobs(raw, type);
+            Optional<String> forged = notTheJobs(raw, type);
             if (forged.isPresent()) {
                 ctx.output(DeadLetters.TAG, route.reject(route.deadLetters().of(raw.topic, raw.partition, raw.offset,
                         raw.key, raw.value, STAGE, BadInputException.class.getName(), forged.get(), runId, null,

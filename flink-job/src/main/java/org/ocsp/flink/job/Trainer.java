@@ -364,7 +364,7 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
             rejected.event(ctx, e, "cannot apply " + e.type + ": " + unfit.get(), run.configHash());
             return;
         }
-        run.decide(e.sequence, EventChain.hash(e.value), d);
+        run.decide(e.sequence, d instanceof Decision.None ? null : EventChain.hash(e.value), d);
         try {
             progress(run, ctx, out);
         } catch (RunFault f) {

@@ -61,7 +61,6 @@ public final class TrainerJob {
     /** How long a checkpoint may take before it is declared failed. */
     public static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
 
-    private final String bootstrapServers;
     private final KafkaConnection kafka;
     private final Topics topics;
     private final String modelDir;
@@ -79,7 +78,6 @@ public final class TrainerJob {
     private final RecordLimits limits;
 
     private TrainerJob(Builder b) {
-        this.bootstrapServers = b.bootstrapServers;
         this.kafka = new KafkaConnection(b.bootstrapServers, b.clientSettings);
         this.topics = b.topics;
         this.modelDir = b.modelDir;
@@ -128,7 +126,7 @@ public final class TrainerJob {
         KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder();
         kafka.clientSettings().forEach(source::setProperty); // first: the job's own settings below win
         return source
-                .setBootstrapServers(bootstrapServers)
+                .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(topic.name())
                 .setGroupId(group)
                 .setStartingOffsets(OffsetsInitializer.earliest())
@@ -172,7 +170,7 @@ public final class TrainerJob {
         events.union(batches.getSideOutput(DeadLetters.TAG), control.getSideOutput(DeadLetters.TAG),
                         perRun.getSideOutput(DeadLetters.TAG), trained.getSideOutput(DeadLetters.TAG))
                 .sinkTo(sink()
-                        .setBootstrapServers(bootstrapServers)
+                        .setBootstrapServers(kafka.bootstrapServers())
                         .setRecordSerializer(new OutRecordSerializer())
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(transactionalIdPrefix)

@@ -1,7 +1,6 @@
 package org.ocsp.modelops.io;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -71,17 +70,9 @@ public final class ModelFile {
     /** Writes the model and returns the SHA-256 of the file's content (hex). */
     public static String save(Path file, NetworkGraph graph, ParameterStore params, ChannelProvenance provenance)
             throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        String hex;
-        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-            hex = write(raw, graph, params, provenance);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return hex;
+        String[] hex = new String[1];
+        AtomicFile.write(file, out -> hex[0] = write(out, graph, params, provenance));
+        return hex[0];
     }
 
     public static String write(OutputStream raw, NetworkGraph graph, ParameterStore params, ChannelProvenance provenance)

@@ -15,6 +15,7 @@ import org.ocsp.modelops.data.KnownDatasets;
 import org.ocsp.modelops.data.Normalization;
 import org.ocsp.modelops.export.ExportMetadata;
 import org.ocsp.modelops.export.OnnxExport;
+import org.ocsp.modelops.io.AtomicFile;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.surgery.ChannelProvenance;
 import org.ocsp.modelops.train.TrainingSession;
@@ -61,8 +62,9 @@ public final class ModelPublisher {
             Path onnx = dir.resolve("model.onnx");
             String onnxSha = OnnxExport.write(onnx, s.graph(), s.params(), exportMetadata(runId, run, spec));
             long onnxSize = Files.size(onnx);
-            writeAtomically(dir.resolve("manifest.json"), manifest(runId, run, spec, s, last, sha, size, file,
-                    stopReason) + onnxJson(onnx, onnxSha, onnxSize) + "}\n");
+            byte[] manifest = (manifest(runId, run, spec, s, last, sha, size, file, stopReason)
+                    + onnxJson(onnx, onnxSha, onnxSize) + "}\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(dir.resolve("manifest.json"), out -> out.write(manifest)); // as the model files
             TrainerOutput o = new TrainerOutput();
             o.runId = runId;
             o.kind = TrainerOutput.Kind.PUBLISHED;
@@ -86,14 +88,6 @@ public final class ModelPublisher {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the model of run " + runId + " under " + modelDir, e);
         }
-    }
-
-    /** A reader sees the old manifest or the new one, never half of one (the model files are written the same way). */
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String manifest(String runId, RunLifecycle run, RunSpec spec, TrainingSession s, TrainerOutput last,

@@ -321,7 +321,7 @@ public final class RunLifecycle {
 
     /**
      * A decision read back from the log, with its sequence (in order: {@link #outOfOrder} said so)
-     * and the SHA-256 (hex) of the event's logged bytes.
+     * and the SHA-256 (hex) of the event's logged bytes (kept for a decision; null for a record).
      */
     public void decide(long sequence, String eventHash, Decision d) {
         if (finished) {
