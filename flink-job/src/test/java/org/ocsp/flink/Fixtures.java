@@ -251,8 +251,11 @@ final class Fixtures {
     }
 
     static void send(String topic, String key, byte[] value) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        send(KafkaConnection.of(bootstrap()), topic, key, value);
+    }
+
+    static void send(KafkaConnection kafka, String topic, String key, byte[] value) {
+        Properties p = kafka.properties();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
@@ -273,11 +276,16 @@ final class Fixtures {
      * each of those runs at its first epoch (deterministically).
      */
     static void awaitRunsRegistered(Topics topics) {
+        awaitRunsRegistered(KafkaConnection.of(bootstrap()), KafkaConnection.of(bootstrap()), topics);
+    }
+
+    /** The same through a broker that authorizes: {@code writer} may write events, {@code reader} read dead letters. */
+    static void awaitRunsRegistered(KafkaConnection writer, KafkaConnection reader, Topics topics) {
         String probe = "probe-" + System.nanoTime();
         PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "test", "none"))
                 .setLambdaOld(0).setLambdaNew(1).build();
-        send(topics.events().name(), probe, EventCodec.create().encode(e));
-        try (LogReader dlq = new LogReader(bootstrap(), topics.deadLetters().name())) {
+        send(writer, topics.events().name(), probe, EventCodec.create().encode(e));
+        try (LogReader dlq = new LogReader(reader, topics.deadLetters().name())) {
             dlq.await(rs -> rs.stream().anyMatch(r -> r instanceof DeadLetter && probe.equals(((DeadLetter) r).getRunId())),
                     TIMEOUT, "the probe's dead letter");
         }

@@ -145,6 +145,8 @@ class SecuredKafkaITCase {
                 .optTransactionalIdPrefix(GROUP).optSigningKeyFile(TestSigningKey.privateKeyFile().toString()).build();
         JobClient running = Fixtures.start(job);
         try {
+            // The run must be registered before its stream starts, or it would join at a later epoch.
+            Fixtures.awaitRunsRegistered(as("operator"), as("admin"), TOPICS);
             Publisher.builder().setKafka(as("publisher")).setTopics(TOPICS).setSequence(Fixtures.sequence())
                     .setDatasetName(Fixtures.DATASET).optEpochs(3).build().publish();
             try (LogReader events = new LogReader(as("auditor"), TOPICS.events().name())) {
