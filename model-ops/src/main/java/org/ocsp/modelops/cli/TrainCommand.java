@@ -131,6 +131,11 @@ public final class TrainCommand implements Callable<Integer> {
             reports.stream().filter(r -> r.pruning().isPresent()).findFirst().ifPresentOrElse(
                     r -> o.println("t* = epoch " + r.epoch() + " (" + r.decision().pruneReason().orElseThrow() + ")"),
                     () -> o.println("t* = (not reached)"));
+            reports.stream().filter(r -> r.testAccuracyAfterPruning().isPresent()).findFirst().ifPresent(r -> o.printf(
+                    Locale.ROOT, "removal at t* = epoch %d: test accuracy %.2f%% before the surgery, %.2f%% right after "
+                            + "(drop %.2f points, before fine-tuning)%n", r.epoch(), r.testAccuracy() * 100,
+                    r.testAccuracyAfterPruning().getAsDouble() * 100,
+                    (r.testAccuracy() - r.testAccuracyAfterPruning().getAsDouble()) * 100));
             o.printf(Locale.ROOT, "final: test accuracy %.2f%%, train accuracy %.2f%%, FLOPs %.2f M (%.1f%% reduction), "
                             + "params %.3f M (%.1f%% reduction)%n", last.testAccuracy() * 100, last.trainAccuracy() * 100,
                     last.flops() / 1e6, 100.0 * (1 - (double) last.flops() / denseFlops), last.params() / 1e6,
@@ -186,10 +191,12 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void onEpoch(EpochReport r) {
             EpochDecision d = r.decision();
-            out.printf(Locale.ROOT, "epoch %3d %-12s loss %.4f train %.2f%% test %.2f%% lr %.5f s_t %s J_avg %s lambda %s "
+            String adaptive = d.removalWeightRatio().isEmpty() ? "" : String.format(Locale.ROOT,
+                    " churn %s rho %s plan %s", fmt(d.churn()), fmt(d.removalWeightRatio()), fmt(d.plannedRatio()));
+            out.printf(Locale.ROOT, "epoch %3d %-12s loss %.4f train %.2f%% test %.2f%% lr %.5f s_t %s J_avg %s lambda %s%s "
                             + "FLOPs %.2fM %5.0f img/s%s%s%n", r.epoch(), d.phase(), r.trainLoss(), r.trainAccuracy() * 100,
                     r.testAccuracy() * 100, r.learningRate(), fmt(d.similarity()), fmt(d.stability()), fmt(d.lambda()),
-                    r.flops() / 1e6, r.imagesPerSecond(), d.regularizationStartedNow() ? "  <- t_sl-start" : "",
+                    adaptive, r.flops() / 1e6, r.imagesPerSecond(), d.regularizationStartedNow() ? "  <- t_sl-start" : "",
                     r.pruning().map(p -> String.format(Locale.ROOT, "  <- t* (%s): pruned %.2fM -> %.2fM FLOPs",
                             d.pruneReason().orElseThrow(), p.flopsBefore() / 1e6, p.flopsAfter() / 1e6)).orElse(""));
         }
@@ -197,5 +204,6 @@ public final class TrainCommand implements Callable<Integer> {
         private static String fmt(java.util.OptionalDouble v) {
             return v.isPresent() ? String.format(Locale.ROOT, "%.4f", v.getAsDouble()) : "-";
         }
+
     }
 }

@@ -19,6 +19,7 @@ import org.ocsp.modelops.setting.InvalidSettingsException;
 import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.stability.InvalidStabilityConfigException;
 import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.train.LearningRateSchedule;
 import org.ocsp.modelops.train.SgdConfig;
 import org.ocsp.modelops.train.TrainingSettings;
@@ -86,6 +87,8 @@ public final class RunConfig {
             case MULTI_STEP -> LearningRateSchedule.multiStepAtEpochs(lr, milestoneEpochs(), get(RunConfigDef.LR_GAMMA),
                     trainBatchesPerEpoch);
             case LINEAR -> LearningRateSchedule.linear(lr, get(RunConfigDef.LR_FINAL), total);
+            case STEP -> LearningRateSchedule.stepAtEpochs(lr, stepEpochs(), get(RunConfigDef.LR_GAMMA),
+                    trainBatchesPerEpoch);
             default -> LearningRateSchedule.cosine(lr, get(RunConfigDef.LR_FINAL), total);
         };
         if (get(RunConfigDef.LR_PER_ITERATION)) {
@@ -100,6 +103,16 @@ public final class RunConfig {
                 .orElseGet(() -> LearningRateSchedule.cifarMilestoneEpochs(get(RunConfigDef.EPOCHS)));
     }
 
+    /** STEP's period in epochs: the given one, or a third of the epochs, rounded, at least 1. */
+    public int stepEpochs() {
+        return find(RunConfigDef.LR_STEP_EPOCHS).orElseGet(() -> defaultStepEpochs(get(RunConfigDef.EPOCHS)));
+    }
+
+    /** STEP's period when none is given: a third of the planned epochs, rounded, at least 1. */
+    public static int defaultStepEpochs(int epochs) {
+        return Math.max(1, (int) Math.round(epochs / 3.0));
+    }
+
     public TrainingSettings trainingSettings(long trainBatchesPerEpoch) {
         return new TrainingSettings(get(RunConfigDef.BATCH_SIZE), get(RunConfigDef.SEED), sgd(),
                 schedule(trainBatchesPerEpoch), get(RunConfigDef.SALIENCY), get(RunConfigDef.COST_AWARE), execution());
@@ -111,7 +124,7 @@ public final class RunConfig {
 
     public SelectionSettings selection() {
         return new SelectionSettings(get(RunConfigDef.TARGET), new PruningLimit(get(RunConfigDef.MAX_PRUNE_FRACTION),
-                get(RunConfigDef.PRUNE_LIMIT_RATE)), get(RunConfigDef.FLOPS_TOLERANCE));
+                get(RunConfigDef.PRUNE_LIMIT_RATE)), get(RunConfigDef.FLOPS_TOLERANCE), get(RunConfigDef.CHANNEL_MULTIPLE));
     }
 
     @Override
@@ -148,6 +161,20 @@ public final class RunConfig {
                 .optJaccardAveraging(v.find(RunConfigDef.JACCARD_AVERAGING).orElseThrow());
         v.find(RunConfigDef.SL_START).ifPresent(b::optSlStart);
         v.find(RunConfigDef.HARD_CAP).ifPresent(b::optHardCap);
+        StabilityRules rules = v.find(RunConfigDef.STABILITY_RULES).orElseThrow();
+        b.optStabilityRules(rules)
+                .optAdaptiveStartChurn(v.find(RunConfigDef.ADAPTIVE_START_CHURN).orElseThrow())
+                .optAdaptiveStopChurn(v.find(RunConfigDef.ADAPTIVE_STOP_CHURN).orElseThrow())
+                .optAdaptiveNegligibleRatio(v.find(RunConfigDef.ADAPTIVE_NEGLIGIBLE_RATIO).orElseThrow())
+                .optAdaptivePathShare(v.find(RunConfigDef.ADAPTIVE_PATH_SHARE).orElseThrow())
+                .optAdaptiveLambdaStart(v.find(RunConfigDef.ADAPTIVE_LAMBDA_START).orElseThrow())
+                .optAdaptiveGain(v.find(RunConfigDef.ADAPTIVE_GAIN).orElseThrow())
+                .optAdaptiveMaxRise(v.find(RunConfigDef.ADAPTIVE_MAX_RISE).orElseThrow());
+        // The ADAPTIVE path is planned against the run's planned epochs. A REFERENCE configuration
+        // leaves the horizon out, so it equals the one a library user builds with the same settings.
+        if (rules == StabilityRules.ADAPTIVE) {
+            v.find(RunConfigDef.EPOCHS).ifPresent(b::optHorizon);
+        }
         return b;
     }
 

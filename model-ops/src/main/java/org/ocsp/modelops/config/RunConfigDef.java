@@ -13,6 +13,7 @@ import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.setting.Validator;
 import org.ocsp.modelops.stability.JaccardAveraging;
 import org.ocsp.modelops.stability.RegularizationStartMode;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.stability.StabilitySettings;
 import org.ocsp.modelops.train.LearningRateSchedule;
 
@@ -57,7 +58,8 @@ public final class RunConfigDef {
 
     public static final Setting<ScheduleKind> SCHEDULE = Setting.ofEnum("schedule", ScheduleKind.class, Map.of())
             .optDefault(ScheduleKind.COSINE)
-            .setDoc("Learning-rate schedule per iteration (MULTI_STEP: see lr-gamma and lr-milestones)").build();
+            .setDoc("Learning-rate schedule per iteration (MULTI_STEP: see lr-gamma and lr-milestones; STEP: lr-gamma "
+                    + "and lr-step-epochs)").build();
 
     public static final Setting<Double> LR_FINAL = Setting.ofDouble("lr-final").optDefault(0.0)
             .optValidator(Validator.nonNegativeFinite()).setDoc("COSINE and LINEAR: learning rate at the end of the horizon")
@@ -72,13 +74,17 @@ public final class RunConfigDef {
                     + "changes once per epoch").build();
 
     public static final Setting<Double> LR_GAMMA = Setting.ofDouble("lr-gamma").optDefault(LearningRateSchedule.CIFAR_GAMMA)
-            .optValidator(Validator.aboveUpTo(0, 1)).setDoc("MULTI_STEP: factor applied to the learning rate at each milestone")
-            .build();
+            .optValidator(Validator.aboveUpTo(0, 1))
+            .setDoc("MULTI_STEP and STEP: factor applied to the learning rate at each milestone or step").build();
 
     public static final Setting<List<Integer>> LR_MILESTONES = Setting.ofIntList("lr-milestones")
             .optValidator(RunConfigDef::milestoneProblem)
             .setDoc("MULTI_STEP: epochs (0-based, ascending; one listed twice applies lr-gamma twice) at whose start the "
                     + "rate is multiplied by lr-gamma (none: 30/60/80/90% of the epochs, rounded)").build();
+
+    public static final Setting<Integer> LR_STEP_EPOCHS = Setting.ofInt("lr-step-epochs").optValidator(Validator.atLeast(1))
+            .setDoc("STEP: the rate is multiplied by lr-gamma at the start of every epoch that is a multiple of this "
+                    + "(none: a third of the epochs, rounded, at least 1)").build();
 
     public static final Setting<Double> MOMENTUM = Setting.ofDouble("momentum").optDefault(0.9)
             .optValidator(Validator.fromUntil(0, 1)).setDoc("SGD momentum").build();
@@ -110,6 +116,11 @@ public final class RunConfigDef {
             .optDefault(PruningLimit.reference().k()).optValidator(Validator.positiveFinite())
             .setDoc("k of the per-group limit").build();
 
+    public static final Setting<Integer> CHANNEL_MULTIPLE = Setting.ofInt("channel-multiple").optDefault(1)
+            .optValidator(Validator.atLeast(1))
+            .setDoc("Every group keeps a multiple of this many channels (or all): CPU kernels pad channels to blocks of "
+                    + "8 (AVX2) or 16 (AVX-512), so a width in whole blocks trains faster for its FLOPs").build();
+
     public static final Setting<Double> FLOPS_TOLERANCE = Setting.ofDouble("flops-tolerance")
             .optDefault(SubnetworkSelector.REFERENCE_TOLERANCE).optValidator(Validator.nonNegativeFinite())
             .setDoc("A sub-network whose FLOPs reduction misses the target by more than this is reported (a warning): "
@@ -137,12 +148,23 @@ public final class RunConfigDef {
     public static final Setting<Integer> LAMBDA_INTERVAL = StabilitySettings.LAMBDA_INTERVAL;
     public static final Setting<Integer> HARD_CAP = StabilitySettings.HARD_CAP;
     public static final Setting<JaccardAveraging> JACCARD_AVERAGING = StabilitySettings.JACCARD_AVERAGING;
+    public static final Setting<StabilityRules> STABILITY_RULES = StabilitySettings.STABILITY_RULES;
+    public static final Setting<Double> ADAPTIVE_START_CHURN = StabilitySettings.ADAPTIVE_START_CHURN;
+    public static final Setting<Double> ADAPTIVE_STOP_CHURN = StabilitySettings.ADAPTIVE_STOP_CHURN;
+    public static final Setting<Double> ADAPTIVE_NEGLIGIBLE_RATIO = StabilitySettings.ADAPTIVE_NEGLIGIBLE_RATIO;
+    public static final Setting<Double> ADAPTIVE_PATH_SHARE = StabilitySettings.ADAPTIVE_PATH_SHARE;
+    public static final Setting<Double> ADAPTIVE_LAMBDA_START = StabilitySettings.ADAPTIVE_LAMBDA_START;
+    public static final Setting<Double> ADAPTIVE_GAIN = StabilitySettings.ADAPTIVE_GAIN;
+    public static final Setting<Double> ADAPTIVE_MAX_RISE = StabilitySettings.ADAPTIVE_MAX_RISE;
 
     /** Every setting, in the order of help texts and generated docs. */
     public static final List<Setting<?>> ALL = List.of(ARCH, NUM_CLASSES, INPUT_SHAPE, TARGET, EPOCHS, BATCH_SIZE, LR,
-            SCHEDULE, LR_FINAL, LR_HORIZON, LR_PER_ITERATION, LR_GAMMA, LR_MILESTONES, MOMENTUM, NESTEROV, WEIGHT_DECAY, SEED, SALIENCY, COST_AWARE,
-            MAX_PRUNE_FRACTION, PRUNE_LIMIT_RATE, FLOPS_TOLERANCE, ENGINE, CONV_ALGORITHM, MONITOR_START, LAG, WINDOW,
-            TAU, REG_START, SL_START, PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING);
+            SCHEDULE, LR_FINAL, LR_HORIZON, LR_PER_ITERATION, LR_GAMMA, LR_MILESTONES, LR_STEP_EPOCHS, MOMENTUM, NESTEROV,
+            WEIGHT_DECAY, SEED, SALIENCY, COST_AWARE, MAX_PRUNE_FRACTION, PRUNE_LIMIT_RATE, CHANNEL_MULTIPLE,
+            FLOPS_TOLERANCE, ENGINE, CONV_ALGORITHM, MONITOR_START, LAG, WINDOW, TAU, REG_START, SL_START, PLATEAU_EPS,
+            LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING, STABILITY_RULES, ADAPTIVE_START_CHURN,
+            ADAPTIVE_STOP_CHURN, ADAPTIVE_NEGLIGIBLE_RATIO, ADAPTIVE_PATH_SHARE, ADAPTIVE_LAMBDA_START, ADAPTIVE_GAIN,
+            ADAPTIVE_MAX_RISE);
 
     private RunConfigDef() {
     }

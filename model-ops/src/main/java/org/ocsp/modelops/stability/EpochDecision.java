@@ -29,6 +29,12 @@ import org.ocsp.modelops.selection.SubnetworkMask;
  * @param lambda penalty strength for this epoch; present exactly when regularization is active
  * @param lambdaChanged whether lambda differs from the previous epoch (true on the first regularised epoch)
  * @param pruneReason present when this epoch is t*: train it, then prune with {@code mask} at its end
+ * @param churn ADAPTIVE only: churn_t, the share of the channels M_t removes that M_{t-1} kept; present in
+ *     monitoring epochs whose M_{t-1} was recorded
+ * @param removalWeightRatio ADAPTIVE only: rho_t, mean score of the channels M_t removes / mean score of
+ *     those it keeps ({@link RemovalWeight}); present in every ADAPTIVE monitoring epoch
+ * @param plannedRatio ADAPTIVE only: the planned path's rho for this epoch; present exactly in
+ *     ADAPTIVE regularised epochs
  */
 public record EpochDecision(
         int epoch,
@@ -41,7 +47,10 @@ public record EpochDecision(
         boolean regularizationStartedNow,
         OptionalDouble lambda,
         boolean lambdaChanged,
-        Optional<PruneReason> pruneReason) {
+        Optional<PruneReason> pruneReason,
+        OptionalDouble churn,
+        OptionalDouble removalWeightRatio,
+        OptionalDouble plannedRatio) {
 
     /** Checks that the fields describe one consistent decision (this also guards deserialised state). */
     public EpochDecision {
@@ -52,6 +61,9 @@ public record EpochDecision(
         Objects.requireNonNull(stability, "stability");
         Objects.requireNonNull(lambda, "lambda");
         Objects.requireNonNull(pruneReason, "pruneReason");
+        Objects.requireNonNull(churn, "churn");
+        Objects.requireNonNull(removalWeightRatio, "removalWeightRatio");
+        Objects.requireNonNull(plannedRatio, "plannedRatio");
         groupJaccard = Collections.unmodifiableMap(new LinkedHashMap<>(groupJaccard));
         String where = "Inconsistent decision for epoch " + epoch + ": ";
         require(epoch >= 0, where + "epoch must be >= 0");
@@ -65,6 +77,25 @@ public record EpochDecision(
         require(regularizationActive || !(regularizationStartedNow || lambdaChanged),
                 where + "regularization cannot start or change lambda while inactive");
         require(searching || pruneReason.isEmpty(), where + "only a MONITORING or REGULARIZING epoch can be t*");
+        require(searching || removalWeightRatio.isEmpty(), where + "the removal weight needs a mask");
+        require(removalWeightRatio.isPresent() || (churn.isEmpty() && plannedRatio.isEmpty()),
+                where + "churn and the planned removal weight are ADAPTIVE quantities, which come with the removal weight");
+        require(plannedRatio.isEmpty() || regularizationActive, where + "a planned removal weight needs regularization");
+        require(pruneReason.filter(r -> r == PruneReason.STABLE_AND_NEGLIGIBLE).isEmpty()
+                        || (regularizationActive && churn.isPresent()),
+                where + "STABLE_AND_NEGLIGIBLE needs a regularised epoch with a churn");
+        churn.ifPresent(c -> require(c >= 0 && c <= 1, where + "churn " + c + " must be in [0, 1]"));
+        removalWeightRatio.ifPresent(r -> require(r >= 0, where + "removal weight " + r + " must be >= 0"));
+        plannedRatio.ifPresent(r -> require(r >= 0, where + "planned removal weight " + r + " must be >= 0"));
+    }
+
+    /** A decision without the ADAPTIVE quantities (REFERENCE rules), as before they existed. */
+    public EpochDecision(int epoch, Phase phase, Optional<SubnetworkMask> mask, Map<String, Double> groupJaccard,
+                         OptionalDouble similarity, OptionalDouble stability, boolean regularizationActive,
+                         boolean regularizationStartedNow, OptionalDouble lambda, boolean lambdaChanged,
+                         Optional<PruneReason> pruneReason) {
+        this(epoch, phase, mask, groupJaccard, similarity, stability, regularizationActive, regularizationStartedNow,
+                lambda, lambdaChanged, pruneReason, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
     }
 
     /** A plain dense-training epoch before monitoring starts. */

@@ -2,6 +2,7 @@ package org.ocsp.modelops.stability;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ocsp.modelops.setting.Setting;
 import org.ocsp.modelops.setting.Validator;
 
@@ -58,9 +59,55 @@ public final class StabilitySettings {
             .setDoc("How the groups' Jaccard similarities make s_t (UNWEIGHTED: the reference's mean; WEIGHTED: by each "
                     + "group's original width, so a 16-channel group counts less than a 512-channel one)").build();
 
+    public static final Setting<StabilityRules> STABILITY_RULES = Setting.ofEnum("stability-rules", StabilityRules.class,
+                    Map.of()).optDefault(StabilityRules.REFERENCE)
+            .setDoc("Rules of start, penalty and t* (REFERENCE: the reference's, bit for bit; ADAPTIVE: start when the "
+                    + "selection stops churning, lambda steered along a planned path of the removed channels' weight, t* "
+                    + "when the selection is stable and that weight negligible; the adaptive-* settings)").build();
+
+    public static final Setting<Double> ADAPTIVE_START_CHURN = Setting.ofDouble("adaptive-start-churn").optDefault(0.2)
+            .optValidator(Validator.aboveUpTo(0, 1).because("(a share of the channels to remove)"))
+            .setDoc("ADAPTIVE: regularise from the first epoch where at most this share of the channels selected for "
+                    + "removal were kept one epoch earlier").build();
+
+    public static final Setting<Double> ADAPTIVE_STOP_CHURN = Setting.ofDouble("adaptive-stop-churn").optDefault(0.02)
+            .optValidator(Validator.fromUntil(0, 1).because("(a share of the channels to remove)"))
+            .setDoc("ADAPTIVE: t* needs at most this share of the channels selected for removal to have been kept one "
+                    + "epoch earlier").build();
+
+    public static final Setting<Double> ADAPTIVE_NEGLIGIBLE_RATIO = Setting.ofDouble("adaptive-negligible-ratio")
+            .optDefault(0.05).optValidator(Validator.between(0, 1))
+            .setDoc("ADAPTIVE: removal weight (mean score of the channels to remove / mean score of the kept ones) that "
+                    + "counts as negligible; the end of the penalty's planned path and a condition of t*").build();
+
+    public static final Setting<Double> ADAPTIVE_PATH_SHARE = Setting.ofDouble("adaptive-path-share").optDefault(0.3)
+            .optValidator(Validator.aboveUpTo(0, 1))
+            .setDoc("ADAPTIVE: the planned path reaches adaptive-negligible-ratio after this share of the epochs left "
+                    + "between the start and the planned last epoch (at least 2 epochs)").build();
+
+    public static final Setting<Double> ADAPTIVE_LAMBDA_START = Setting.ofDouble("adaptive-lambda-start")
+            .optDefault(0.01).optValidator(Validator.positiveFinite())
+            .setDoc("ADAPTIVE: lambda at the start epoch (lambda-start is the reference's)").build();
+
+    public static final Setting<Double> ADAPTIVE_GAIN = Setting.ofDouble("adaptive-gain").optDefault(2.0)
+            .optValidator(Validator.positiveFinite())
+            .setDoc("ADAPTIVE: lambda is multiplied by (removal weight / planned weight) ^ gain per epoch, within [1, "
+                    + "adaptive-max-rise]").build();
+
+    public static final Setting<Double> ADAPTIVE_MAX_RISE = Setting.ofDouble("adaptive-max-rise").optDefault(4.0)
+            .optValidator(v -> Double.isFinite(v.doubleValue()) && v.doubleValue() >= 1 ? Optional.empty()
+                    : Optional.of("must be finite and >= 1 (lambda never falls)"))
+            .setDoc("ADAPTIVE: the most lambda is multiplied by from one epoch to the next").build();
+
+    /** The ADAPTIVE rules' own settings, in the order of help texts. */
+    public static final List<Setting<?>> ADAPTIVE = List.of(ADAPTIVE_START_CHURN, ADAPTIVE_STOP_CHURN,
+            ADAPTIVE_NEGLIGIBLE_RATIO, ADAPTIVE_PATH_SHARE, ADAPTIVE_LAMBDA_START, ADAPTIVE_GAIN, ADAPTIVE_MAX_RISE);
+
     /** In the order of help texts and generated docs. */
     public static final List<Setting<?>> ALL = List.of(MONITOR_START, LAG, WINDOW, TAU, REG_START, SL_START,
-            PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING);
+            PLATEAU_EPS, LAMBDA_START, LAMBDA_DELTA, LAMBDA_INTERVAL, HARD_CAP, JACCARD_AVERAGING, STABILITY_RULES,
+            ADAPTIVE_START_CHURN, ADAPTIVE_STOP_CHURN, ADAPTIVE_NEGLIGIBLE_RATIO, ADAPTIVE_PATH_SHARE,
+            ADAPTIVE_LAMBDA_START, ADAPTIVE_GAIN, ADAPTIVE_MAX_RISE);
 
     private StabilitySettings() {
     }

@@ -27,6 +27,8 @@ import java.util.OptionalInt;
  * @param lastDecision the decision for epoch {@code nextEpoch - 1}, so that a job restored in the middle
  *     of an epoch knows that epoch's mask, lambda and whether to prune at its end
  * @param pruneEvent t*, its reason and the frozen mask, once chosen
+ * @param adaptivePenalty ADAPTIVE rules only: the start removal weight and the latest lambda, from the
+ *     start of regularisation until t* (empty otherwise, and always under the REFERENCE rules)
  */
 public record StabilityState(
         int nextEpoch,
@@ -36,7 +38,8 @@ public record StabilityState(
         List<Double> recentStabilityScores,
         OptionalInt regularizationStart,
         Optional<EpochDecision> lastDecision,
-        Optional<PruneEvent> pruneEvent) {
+        Optional<PruneEvent> pruneEvent,
+        Optional<AdaptivePenalty> adaptivePenalty) {
 
     public StabilityState {
         if (nextEpoch < 0) {
@@ -49,6 +52,7 @@ public record StabilityState(
         Objects.requireNonNull(regularizationStart, "regularizationStart");
         Objects.requireNonNull(lastDecision, "lastDecision");
         Objects.requireNonNull(pruneEvent, "pruneEvent");
+        Objects.requireNonNull(adaptivePenalty, "adaptivePenalty");
         groupWidths.forEach((group, width) -> {
             if (width == null || width <= 0) {
                 throw new IllegalArgumentException("Invalid width " + width + " for group '" + group + "': must be > 0");
@@ -56,6 +60,15 @@ public record StabilityState(
         });
         requireUnitInterval("similarity", recentSimilarities);
         requireUnitInterval("stability score", recentStabilityScores);
+    }
+
+    /** A state without ADAPTIVE penalty (REFERENCE rules), as before the adaptive rules existed. */
+    public StabilityState(int nextEpoch, Map<String, Integer> groupWidths, List<RecordedMask> recentMasks,
+                          List<Double> recentSimilarities, List<Double> recentStabilityScores,
+                          OptionalInt regularizationStart, Optional<EpochDecision> lastDecision,
+                          Optional<PruneEvent> pruneEvent) {
+        this(nextEpoch, groupWidths, recentMasks, recentSimilarities, recentStabilityScores, regularizationStart,
+                lastDecision, pruneEvent, Optional.empty());
     }
 
     /** The state of a run that has not stepped any epoch yet. */

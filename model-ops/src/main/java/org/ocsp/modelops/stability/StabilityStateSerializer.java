@@ -33,10 +33,18 @@ import org.ocsp.modelops.selection.SubnetworkMask;
  * regularization start, optional last decision, optional prune event (epoch, reason, mask).
  * An optional value is a boolean followed by the value when true. A mask is a group count, then per
  * group its id, kept count and kept indices.
+ *
+ * <p>Version 2 (ADAPTIVE rules) is version 1 with two additions: the last decision ends with three
+ * optional doubles (churn, removal weight ratio, planned ratio), and the state ends with the
+ * optional adaptive penalty (start ratio, lambda). A state without any of these (every REFERENCE
+ * state) is still written as version 1, byte for byte as before, so REFERENCE checkpoints are
+ * unchanged and stay readable by builds that know version 1 only. Both versions are read.
  */
 public final class StabilityStateSerializer {
-    /** The version this build writes. */
-    public static final int CURRENT_VERSION = 1;
+    /** The newest version this build writes (for states with ADAPTIVE data; others are written as {@link #V1}). */
+    public static final int CURRENT_VERSION = 2;
+    /** The format of states without ADAPTIVE data; every REFERENCE state. */
+    public static final int V1 = 1;
     // Bounds a corrupt count before it becomes a huge allocation; far above any real group or history.
     private static final int MAX_COUNT = 1 << 24;
 
@@ -64,8 +72,17 @@ public final class StabilityStateSerializer {
         return state;
     }
 
+    /** The version {@link #write} uses for {@code state}: 1 unless it holds ADAPTIVE data. */
+    public static int versionFor(StabilityState state) {
+        boolean adaptive = state.adaptivePenalty().isPresent() || state.lastDecision().filter(d -> d.churn().isPresent()
+                || d.removalWeightRatio().isPresent() || d.plannedRatio().isPresent()).isPresent();
+        return adaptive ? CURRENT_VERSION : V1;
+    }
+
     public static void write(StabilityState state, DataOutput out) throws IOException {
-        out.writeInt(CURRENT_VERSION);
+        int version = versionFor(state);
+        boolean v2 = version >= 2;
+        out.writeInt(version);
         out.writeInt(state.nextEpoch());
         out.writeInt(state.groupWidths().size());
         for (Map.Entry<String, Integer> e : state.groupWidths().entrySet()) {
@@ -82,7 +99,7 @@ public final class StabilityStateSerializer {
         writeOptionalInt(state.regularizationStart(), out);
         out.writeBoolean(state.lastDecision().isPresent());
         if (state.lastDecision().isPresent()) {
-            writeDecision(state.lastDecision().get(), out);
+            writeDecision(state.lastDecision().get(), v2, out);
         }
         out.writeBoolean(state.pruneEvent().isPresent());
         if (state.pruneEvent().isPresent()) {
@@ -90,6 +107,13 @@ public final class StabilityStateSerializer {
             out.writeInt(p.epoch());
             out.writeUTF(p.reason().name());
             writeMask(p.mask(), out);
+        }
+        if (v2) {
+            out.writeBoolean(state.adaptivePenalty().isPresent());
+            if (state.adaptivePenalty().isPresent()) {
+                out.writeDouble(state.adaptivePenalty().get().startRatio());
+                out.writeDouble(state.adaptivePenalty().get().lambda());
+            }
         }
     }
 
@@ -99,11 +123,11 @@ public final class StabilityStateSerializer {
     public static StabilityState read(DataInput in) throws StabilityStateFormatException {
         try {
             int version = in.readInt();
-            if (version != CURRENT_VERSION) {
+            if (version < V1 || version > CURRENT_VERSION) {
                 throw new StabilityStateFormatException("Unsupported stability state format version " + version
-                        + ": this build reads version " + CURRENT_VERSION + " only");
+                        + ": this build reads versions " + V1 + " to " + CURRENT_VERSION);
             }
-            return readV1(in);
+            return read(in, version >= 2);
         } catch (StabilityStateFormatException e) {
             throw e;
         } catch (EOFException e) {
@@ -113,7 +137,7 @@ public final class StabilityStateSerializer {
         }
     }
 
-    private static StabilityState readV1(DataInput in) throws IOException {
+    private static StabilityState read(DataInput in, boolean v2) throws IOException {
         int nextEpoch = in.readInt();
         int widthCount = readCount(in, "group widths");
         Map<String, Integer> widths = new LinkedHashMap<>();
@@ -129,17 +153,20 @@ public final class StabilityStateSerializer {
         List<Double> similarities = readDoubles(in, "similarities");
         List<Double> scores = readDoubles(in, "stability scores");
         OptionalInt regularizationStart = readOptionalInt(in);
-        Optional<EpochDecision> decision = in.readBoolean() ? Optional.of(readDecision(in)) : Optional.empty();
+        Optional<EpochDecision> decision = in.readBoolean() ? Optional.of(readDecision(in, v2)) : Optional.empty();
         Optional<PruneEvent> prune = Optional.empty();
         if (in.readBoolean()) {
             int epoch = in.readInt();
             PruneReason reason = readEnum(PruneReason.class, in.readUTF());
             prune = Optional.of(new PruneEvent(epoch, reason, readMask(in)));
         }
-        return new StabilityState(nextEpoch, widths, masks, similarities, scores, regularizationStart, decision, prune);
+        Optional<AdaptivePenalty> penalty = v2 && in.readBoolean()
+                ? Optional.of(new AdaptivePenalty(in.readDouble(), in.readDouble())) : Optional.empty();
+        return new StabilityState(nextEpoch, widths, masks, similarities, scores, regularizationStart, decision, prune,
+                penalty);
     }
 
-    private static void writeDecision(EpochDecision d, DataOutput out) throws IOException {
+    private static void writeDecision(EpochDecision d, boolean v2, DataOutput out) throws IOException {
         out.writeInt(d.epoch());
         out.writeUTF(d.phase().name());
         out.writeBoolean(d.mask().isPresent());
@@ -161,9 +188,14 @@ public final class StabilityStateSerializer {
         if (d.pruneReason().isPresent()) {
             out.writeUTF(d.pruneReason().get().name());
         }
+        if (v2) {
+            writeOptionalDouble(d.churn(), out);
+            writeOptionalDouble(d.removalWeightRatio(), out);
+            writeOptionalDouble(d.plannedRatio(), out);
+        }
     }
 
-    private static EpochDecision readDecision(DataInput in) throws IOException {
+    private static EpochDecision readDecision(DataInput in, boolean v2) throws IOException {
         int epoch = in.readInt();
         Phase phase = readEnum(Phase.class, in.readUTF());
         Optional<SubnetworkMask> mask = in.readBoolean() ? Optional.of(readMask(in)) : Optional.empty();
@@ -180,8 +212,15 @@ public final class StabilityStateSerializer {
         boolean lambdaChanged = in.readBoolean();
         Optional<PruneReason> reason = in.readBoolean()
                 ? Optional.of(readEnum(PruneReason.class, in.readUTF())) : Optional.empty();
+        if (!v2) {
+            return new EpochDecision(epoch, phase, mask, perGroup, similarity, stability, active, startedNow, lambda,
+                    lambdaChanged, reason);
+        }
+        OptionalDouble churn = readOptionalDouble(in);
+        OptionalDouble ratio = readOptionalDouble(in);
+        OptionalDouble planned = readOptionalDouble(in);
         return new EpochDecision(epoch, phase, mask, perGroup, similarity, stability, active, startedNow, lambda,
-                lambdaChanged, reason);
+                lambdaChanged, reason, churn, ratio, planned);
     }
 
     private static void writeMask(SubnetworkMask mask, DataOutput out) throws IOException {

@@ -48,6 +48,28 @@ import org.ocsp.modelops.selection.SubnetworkMask;
  *     t (with the penalty, if active) and prunes with M_t at its end.</li>
  *   <li><b>PRUNED</b> (t &gt; t*): no masks, s or lambda; the supplier is not called.</li>
  * </ul>
+ *
+ * <h2>ADAPTIVE rules</h2>
+ * With {@link StabilityRules#ADAPTIVE} the tracker is stepped with {@link #stepScored}: each
+ * candidate comes with rho_t ({@link RemovalWeight}). s_t, J_avg and the masks are as above;
+ * start, lambda and t* follow two scale-free quantities of M_t and M_{t-1}:
+ * <ul>
+ *   <li><b>churn_t</b> ({@link SelectionChurn}) = sum_g |K_{t-1,g} \ K_{t,g}| / sum_g (width_g - |K_{t,g}|),
+ *     the share of the channels M_t removes that M_{t-1} kept; absent when M_{t-1} was not recorded.</li>
+ *   <li><b>Start</b> r: the first monitoring epoch with churn_t &lt;= adaptiveStartChurn (reg-start,
+ *     sl-start and plateau-eps are not used). rho_r is remembered.</li>
+ *   <li><b>lambda</b>: lambda_r = adaptiveLambdaStart; for t &gt; r, planned(t) = rho_r (end / rho_r)^min(1,
+ *     (t - r) / P) with end = adaptiveNegligibleRatio and P = max(2, ceil(adaptivePathShare * (horizon -
+ *     r))), and lambda_t = lambda_{t-1} * min(adaptiveMaxRise, max(1, (rho_t / planned(t))^adaptiveGain)).
+ *     It rises while the removed channels' weight lags the path and never falls. {@code lambdaChanged}
+ *     is true at r and whenever the factor exceeds 1. (Why geometric: {@code AdaptiveRules}.)</li>
+ *   <li><b>t*</b>: J_avg(t) &gt;= tau (TAU_REACHED), else a regularised epoch with churn_t &lt;=
+ *     adaptiveStopChurn and rho_t &lt;= adaptiveNegligibleRatio (STABLE_AND_NEGLIGIBLE), else the hard cap
+ *     (HARD_CAP).</li>
+ * </ul>
+ * The decision carries churn_t, rho_t and planned(t) ({@link EpochDecision#churn()} etc.); the start
+ * rho and the latest lambda are state ({@link AdaptivePenalty}). The REFERENCE rules accept
+ * {@link #stepScored} too and ignore rho; {@link #step} under ADAPTIVE rules fails in monitoring epochs.
  * A step that throws (bad epoch, bad mask) leaves the tracker unchanged.
  */
 public final class StabilityTracker {
@@ -60,6 +82,7 @@ public final class StabilityTracker {
     private OptionalInt regularizationStart = OptionalInt.empty();
     private Optional<EpochDecision> lastDecision = Optional.empty();
     private Optional<PruneEvent> pruneEvent = Optional.empty();
+    private Optional<AdaptivePenalty> adaptivePenalty = Optional.empty();
 
     private StabilityTracker(StabilityConfig config, StabilityState state) {
         this.config = config;
@@ -71,6 +94,7 @@ public final class StabilityTracker {
         this.regularizationStart = state.regularizationStart();
         this.lastDecision = state.lastDecision();
         this.pruneEvent = state.pruneEvent();
+        this.adaptivePenalty = state.adaptivePenalty();
     }
 
     /** A fresh tracker with unweighted Jaccard averaging. */
@@ -102,11 +126,50 @@ public final class StabilityTracker {
     /**
      * Decides epoch {@code epoch}. The supplier is called once, and only in monitoring epochs.
      *
-     * @throws IllegalStateException if {@code epoch} is not the next expected epoch
+     * @throws IllegalStateException if {@code epoch} is not the next expected epoch, or if it is a
+     *     monitoring epoch under ADAPTIVE rules (they need rho: use {@link #stepScored})
      * @throws IllegalArgumentException if the candidate's groups do not match earlier masks or widths
      */
     public EpochDecision step(int epoch, Supplier<SubnetworkMask> candidate) {
         Objects.requireNonNull(candidate, "candidate");
+        return advance(epoch, () -> {
+            if (config.stabilityRules() == StabilityRules.ADAPTIVE) {
+                throw new IllegalStateException("Epoch " + epoch + " is a monitoring epoch under ADAPTIVE rules, which "
+                        + "need the candidate's removal weight: call stepScored with a Candidate");
+            }
+            SubnetworkMask mask = candidate.get();
+            if (mask == null) {
+                throw new NullPointerException("Candidate supplier returned null for epoch " + epoch);
+            }
+            return new Scored(mask, OptionalDouble.empty());
+        });
+    }
+
+    /**
+     * Decides epoch {@code epoch} from a candidate with its removal weight (required by the ADAPTIVE
+     * rules; the REFERENCE rules decide as {@link #step} does and ignore it). The supplier is called
+     * once, and only in monitoring epochs.
+     *
+     * @throws IllegalStateException if {@code epoch} is not the next expected epoch
+     * @throws IllegalArgumentException if the candidate's groups do not match earlier masks or widths
+     */
+    public EpochDecision stepScored(int epoch, Supplier<Candidate> candidate) {
+        Objects.requireNonNull(candidate, "candidate");
+        return advance(epoch, () -> {
+            Candidate c = candidate.get();
+            if (c == null) {
+                throw new NullPointerException("Candidate supplier returned null for epoch " + epoch);
+            }
+            return new Scored(c.mask(), config.stabilityRules() == StabilityRules.ADAPTIVE
+                    ? OptionalDouble.of(c.removalWeightRatio()) : OptionalDouble.empty());
+        });
+    }
+
+    /** A candidate as the rules read it: rho only under the ADAPTIVE rules. */
+    private record Scored(SubnetworkMask mask, OptionalDouble removalWeight) {
+    }
+
+    private EpochDecision advance(int epoch, Supplier<Scored> candidate) {
         if (epoch != nextEpoch) {
             throw new IllegalStateException("Expected epoch " + nextEpoch + " but got epoch " + epoch
                     + ": epochs must be stepped once each, in order, without gaps");
@@ -117,14 +180,15 @@ public final class StabilityTracker {
         } else if (epoch < config.monitorStart()) {
             decision = EpochDecision.dense(epoch);
         } else {
-            decision = monitor(epoch, candidate.get());
+            Scored c = candidate.get();
+            decision = monitor(epoch, c.mask(), c.removalWeight());
         }
         nextEpoch = Math.addExact(epoch, 1);
         lastDecision = Optional.of(decision);
         return decision;
     }
 
-    private EpochDecision monitor(int t, SubnetworkMask mask) {
+    private EpochDecision monitor(int t, SubnetworkMask mask, OptionalDouble removalWeight) {
         checkCandidate(t, mask);
         Optional<SubnetworkMask> older = maskOfEpoch((long) t - config.lag());
         Map<String, Double> perGroup = older.isPresent() ? Jaccard.perGroup(older.get(), mask) : Map.of();
@@ -141,27 +205,66 @@ public final class StabilityTracker {
         OptionalDouble twoEarlier = stabilityScores.size() == 2
                 ? OptionalDouble.of(stabilityScores.peekFirst()) : OptionalDouble.empty();
 
-        boolean startedNow = regularizationStart.isEmpty()
-                && RegularizationSchedule.startsAt(config, t, stability, twoEarlier);
-        OptionalInt r = startedNow ? OptionalInt.of(t) : regularizationStart;
-        boolean active = r.isPresent();
-        OptionalDouble lambda = active
-                ? OptionalDouble.of(RegularizationSchedule.lambda(config, r.getAsInt(), t)) : OptionalDouble.empty();
-        boolean lambdaChanged = active && RegularizationSchedule.lambdaChangesAt(config, r.getAsInt(), t);
-        Optional<PruneReason> reason = pruneReason(t, stability);
-
-        EpochDecision decision = new EpochDecision(t, active ? Phase.REGULARIZING : Phase.MONITORING,
-                Optional.of(mask), perGroup, OptionalDouble.of(s), OptionalDouble.of(stability), active, startedNow,
-                lambda, lambdaChanged, reason);
+        EpochDecision decision;
+        Optional<AdaptivePenalty> penalty = Optional.empty();
+        if (removalWeight.isEmpty()) {
+            boolean startedNow = regularizationStart.isEmpty()
+                    && RegularizationSchedule.startsAt(config, t, stability, twoEarlier);
+            OptionalInt r = startedNow ? OptionalInt.of(t) : regularizationStart;
+            boolean active = r.isPresent();
+            OptionalDouble lambda = active
+                    ? OptionalDouble.of(RegularizationSchedule.lambda(config, r.getAsInt(), t)) : OptionalDouble.empty();
+            boolean lambdaChanged = active && RegularizationSchedule.lambdaChangesAt(config, r.getAsInt(), t);
+            Optional<PruneReason> reason = pruneReason(t, stability);
+            decision = new EpochDecision(t, active ? Phase.REGULARIZING : Phase.MONITORING,
+                    Optional.of(mask), perGroup, OptionalDouble.of(s), OptionalDouble.of(stability), active, startedNow,
+                    lambda, lambdaChanged, reason);
+        } else {
+            double rho = removalWeight.getAsDouble();
+            Optional<SubnetworkMask> previous = maskOfEpoch((long) t - 1, masks.peekLast());
+            OptionalDouble churn = previous.isPresent()
+                    ? OptionalDouble.of(SelectionChurn.of(previous.get(), mask, groupWidths)) : OptionalDouble.empty();
+            boolean startedNow = regularizationStart.isEmpty() && AdaptiveRules.startsAt(config, churn);
+            OptionalInt r = startedNow ? OptionalInt.of(t) : regularizationStart;
+            boolean active = r.isPresent();
+            OptionalDouble planned = OptionalDouble.empty();
+            OptionalDouble lambda = OptionalDouble.empty();
+            boolean lambdaChanged = false;
+            if (startedNow) {
+                penalty = Optional.of(new AdaptivePenalty(rho, config.adaptiveLambdaStart()));
+                planned = OptionalDouble.of(rho);
+                lambdaChanged = true;
+            } else if (active) {
+                AdaptivePenalty before = adaptivePenalty.orElseThrow();
+                double plan = AdaptiveRules.planned(config, r.getAsInt(), before.startRatio(), t);
+                double next = AdaptiveRules.nextLambda(config, before.lambda(), rho, plan);
+                penalty = Optional.of(new AdaptivePenalty(before.startRatio(), next));
+                planned = OptionalDouble.of(plan);
+                lambdaChanged = next != before.lambda();
+            }
+            if (penalty.isPresent()) {
+                lambda = OptionalDouble.of(penalty.get().lambda());
+            }
+            Optional<PruneReason> reason = stability >= config.tau() ? Optional.of(PruneReason.TAU_REACHED)
+                    : AdaptiveRules.stableAndNegligible(config, active, churn, rho)
+                    ? Optional.of(PruneReason.STABLE_AND_NEGLIGIBLE) : pruneReason(t, stability);
+            decision = new EpochDecision(t, active ? Phase.REGULARIZING : Phase.MONITORING, Optional.of(mask), perGroup,
+                    OptionalDouble.of(s), OptionalDouble.of(stability), active, startedNow, lambda, lambdaChanged, reason,
+                    churn, removalWeight, planned);
+        }
 
         // Commit only after everything above succeeded, so a failing step changes nothing.
-        regularizationStart = r;
+        regularizationStart = decision.regularizationActive() ? OptionalInt.of(decision.regularizationStartedNow()
+                ? t : regularizationStart.getAsInt()) : regularizationStart;
+        Optional<PruneReason> reason = decision.pruneReason();
         if (reason.isPresent()) {
             pruneEvent = Optional.of(new PruneEvent(t, reason.get(), mask));
             masks.clear();
             similarities.clear();
             stabilityScores.clear();
+            adaptivePenalty = Optional.empty();
         } else {
+            adaptivePenalty = penalty;
             appendBounded(masks, new RecordedMask(t, mask), config.lag());
             similarities.clear();
             similarities.addAll(window);
@@ -179,8 +282,12 @@ public final class StabilityTracker {
     }
 
     private Optional<SubnetworkMask> maskOfEpoch(long epoch) {
-        RecordedMask oldest = masks.peekFirst();
-        return oldest != null && oldest.epoch() == epoch ? Optional.of(oldest.mask()) : Optional.empty();
+        return maskOfEpoch(epoch, masks.peekFirst());
+    }
+
+    // The deque holds the last `lag` masks, oldest first; lag >= 1, so its newest is M_{t-1} if recorded.
+    private static Optional<SubnetworkMask> maskOfEpoch(long epoch, RecordedMask recorded) {
+        return recorded != null && recorded.epoch() == epoch ? Optional.of(recorded.mask()) : Optional.empty();
     }
 
     private void checkCandidate(int t, SubnetworkMask mask) {
@@ -239,7 +346,7 @@ public final class StabilityTracker {
     /** An immutable copy of the working state, for checkpoints. */
     public StabilityState snapshot() {
         return new StabilityState(nextEpoch, groupWidths, masks.stream().toList(), similarities.stream().toList(),
-                stabilityScores.stream().toList(), regularizationStart, lastDecision, pruneEvent);
+                stabilityScores.stream().toList(), regularizationStart, lastDecision, pruneEvent, adaptivePenalty);
     }
 
     @Override

@@ -16,6 +16,20 @@ final class StateConsistency {
         if (config.jaccardAveraging() == JaccardAveraging.WEIGHTED && state.groupWidths().isEmpty()) {
             fail("jaccardAveraging=WEIGHTED needs the original width of every group, but none were given");
         }
+        boolean adaptive = config.stabilityRules() == StabilityRules.ADAPTIVE;
+        if (adaptive && state.groupWidths().isEmpty()) {
+            fail("stability-rules=ADAPTIVE needs the original width of every group (churn counts the channels a mask "
+                    + "removes), but none were given");
+        }
+        boolean penalised = state.regularizationStart().isPresent() && state.pruneEvent().isEmpty();
+        if (state.adaptivePenalty().isPresent() && !(adaptive && penalised)) {
+            fail("an adaptive penalty is kept only under stability-rules=ADAPTIVE between the start of regularisation "
+                    + "and t*" + (adaptive ? "" : " (was the state written with the ADAPTIVE rules?)"));
+        }
+        if (adaptive && penalised && state.adaptivePenalty().isEmpty()) {
+            fail("regularisation started under stability-rules=ADAPTIVE keeps its adaptive penalty, but the state has "
+                    + "none (was it written with the REFERENCE rules?)");
+        }
         if (state.lastDecision().isPresent() != next > 0
                 || state.lastDecision().filter(d -> d.epoch() != next - 1).isPresent()) {
             fail("the last decision must be for epoch " + (next - 1) + " (nextEpoch " + next + "), got "

@@ -8,7 +8,10 @@ import org.ocsp.modelops.saliency.GroupScores;
 import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.selection.Selection;
 import org.ocsp.modelops.selection.SubnetworkSelector;
+import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.modelops.stability.Candidate;
 import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.stability.StabilityTracker;
 
 /**
@@ -35,15 +38,24 @@ public final class EpochDecider {
         this.tracker = tracker;
     }
 
-    /** Decides epoch t; the mask is selected from the scores rounded to float32 ({@link GroupScores#toFloat32()}). */
+    /**
+     * Decides epoch t; the mask is selected from the scores rounded to float32 ({@link GroupScores#toFloat32()}).
+     * Under the ADAPTIVE rules the tracker also gets the mask's removal weight, computed from those
+     * same float32 scores ({@link Candidate#of}), so the audit recomputes it from the logged scores.
+     */
     public EpochDecision decide(int epoch, Supplier<GroupScores> scores) {
         lastScores = null;
         lastSelection = null;
-        return tracker.step(epoch, () -> {
-            lastScores = scores.get().toFloat32();
-            lastSelection = selector.select(lastScores, target);
-            return lastSelection.mask();
-        });
+        if (tracker.config().stabilityRules() == StabilityRules.ADAPTIVE) {
+            return tracker.stepScored(epoch, () -> Candidate.of(select(scores), lastScores));
+        }
+        return tracker.step(epoch, () -> select(scores));
+    }
+
+    private SubnetworkMask select(Supplier<GroupScores> scores) {
+        lastScores = scores.get().toFloat32();
+        lastSelection = selector.select(lastScores, target);
+        return lastSelection.mask();
     }
 
     /** The scores the latest decision's mask was selected from (float32 values), if one was selected. */

@@ -7,6 +7,9 @@ import org.ocsp.modelops.stability.EpochDecision;
 
 /** Observes a run: progress inside an epoch, the decision at its start and its report at its end. */
 public interface EpochListener {
+    /** A listener that observes nothing. */
+    EpochListener NONE = new EpochListener() { };
+
     default void onDecision(EpochDecision decision) {
     }
 

@@ -43,6 +43,22 @@ public interface LearningRateSchedule {
         };
     }
 
+    /**
+     * base * gamma^floor(it / stepIterations): the rate multiplied by gamma every {@code stepIterations}
+     * iterations (PyTorch's {@code StepLR}).
+     */
+    static LearningRateSchedule step(double base, long stepIterations, double gamma) {
+        check(stepIterations);
+        return it -> base * Math.pow(gamma, it / stepIterations);
+    }
+
+    /** {@link #step} every {@code stepEpochs} epochs of {@code batchesPerEpoch} iterations. */
+    static LearningRateSchedule stepAtEpochs(double base, int stepEpochs, double gamma, long batchesPerEpoch) {
+        check(stepEpochs);
+        check(batchesPerEpoch);
+        return step(base, Math.multiplyExact(stepEpochs, batchesPerEpoch), gamma);
+    }
+
     /** The reference's CIFAR schedule multiplies the rate by this at each milestone. */
     double CIFAR_GAMMA = 0.2;
 

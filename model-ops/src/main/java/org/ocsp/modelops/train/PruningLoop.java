@@ -3,6 +3,7 @@ package org.ocsp.modelops.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.ocsp.modelops.data.BatchSequence;
 import org.ocsp.modelops.data.EpochBatches;
 import org.ocsp.modelops.data.Split;
@@ -17,7 +18,8 @@ import org.ocsp.modelops.stability.StabilityTracker;
  * The complete one-cycle OCSPruner run offline: at the start of every epoch a decision
  * (sub-network, similarity, stability, penalty), then TRAIN batches, then EVAL batches, and at
  * t* the surgery; fine-tuning continues to the last epoch. With {@code prune=false} it trains
- * the dense baseline with the same data and steps.
+ * the dense baseline with the same data and steps. At t* the EVAL batches run once more right
+ * after the surgery ({@link EpochReport#testAccuracyAfterPruning()}).
  *
  * <pre>{@code
  * PruningLoop loop = new PruningLoop(graph, settings, stability, SelectionSettings.reference(0.5), true);
@@ -67,13 +69,17 @@ public final class PruningLoop {
             double lr = session.learningRate();
             SplitTotals test = runSplit(batches, Split.EVAL, x, y, listener);
             Optional<PruneResult> pruning = Optional.empty();
+            OptionalDouble afterPruning = OptionalDouble.empty();
             if (d.pruneAtEndOfEpoch()) {
                 pruning = Optional.of(session.prune(d.mask().orElseThrow()));
+                // The same EVAL batches right after the surgery: the accuracy lost at removal, before fine-tuning.
+                // Evaluation changes no state, so the run goes on exactly as without it.
+                afterPruning = OptionalDouble.of(runSplit(batches, Split.EVAL, x, y, EpochListener.NONE).accuracy());
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             EpochReport report = new EpochReport(epoch, d, train.meanLoss(), train.accuracy(), test.meanLoss(),
                     test.accuracy(), lr, session.flops(), session.parameterCount(),
-                    train.samples / Math.max(1e-9, trainSeconds), millis, pruning);
+                    train.samples / Math.max(1e-9, trainSeconds), millis, pruning, afterPruning);
             reports.add(report);
             listener.onEpoch(report);
         }

@@ -71,7 +71,8 @@ public final class SgdOptimizer implements AutoCloseable {
     public void step(double lr, SparsityRegularizer regularizer, double lambda) {
         INDArray selected = regularizer == null || lambda == 0 ? null : regularizer.selected().orElse(null);
         if (fused != null) {
-            fused.apply(lr, config, velocity != null && started, selected == null ? 0 : lambda * lr, selected);
+            fused.apply(lr, config, velocity != null && started, selected == null ? 0 : SparsityRegularizer.shrinkFactor(lambda, lr),
+                    selected);
             started = velocity != null;
             return;
         }

@@ -81,14 +81,23 @@ public final class SparsityRegularizer implements AutoCloseable {
         selectedCount = 0;
     }
 
-    /** w <- w * (1 - lambda * lr) on the selected entries. */
+    /** w <- w * (1 - lambda * lr) on the selected entries (w <- 0 at most, see {@link #shrinkFactor}). */
     public void shrink(double lambda, double lr) {
         if (selectedCount == 0 || lambda == 0) {
             return;
         }
         INDArray w = store.flatParams();
         Nd4j.exec(new MulOp(w, selected, scratch));
-        Nd4j.getBlasWrapper().level1().axpy(w.length(), -lambda * lr, scratch, w);
+        Nd4j.getBlasWrapper().level1().axpy(w.length(), -shrinkFactor(lambda, lr), scratch, w);
+    }
+
+    /**
+     * lambda * lr, at most 1: a step's shrink takes at most the whole weight. Without the bound a
+     * penalty with lambda * lr &gt; 1 (the ADAPTIVE rules' lambda can grow that far) would flip the
+     * weight's sign, and beyond 2 make it grow; every lambda * lr &lt;= 1 is unchanged.
+     */
+    static double shrinkFactor(double lambda, double lr) {
+        return Math.min(1.0, lambda * lr);
     }
 
     @Override

@@ -94,7 +94,7 @@ class StabilityStateSerializerTest {
         ByteBuffer.wrap(bytes).putInt(0, 99);
         StabilityStateFormatException e = assertThrows(StabilityStateFormatException.class,
                 () -> StabilityStateSerializer.fromBytes(bytes));
-        assertEquals("Unsupported stability state format version 99: this build reads version 1 only", e.getMessage());
+        assertEquals("Unsupported stability state format version 99: this build reads versions 1 to 2", e.getMessage());
     }
 
     @Test
