@@ -24,6 +24,8 @@ import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.flink.run.RunStarter;
+import org.ocsp.flink.run.RunStopper;
+import org.ocsp.flink.job.RunFanOut;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.data.Augmentation;
@@ -36,7 +38,6 @@ import org.ocsp.schemas.avro.deadletter.DeadLetter;
 import org.ocsp.schemas.avro.event.EventHeader;
 import org.ocsp.schemas.avro.event.GroupMask;
 import org.ocsp.schemas.avro.event.ModelPublished;
-import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.RegularizationStartMode;
 import org.ocsp.schemas.avro.event.RunSpec;
 
@@ -271,23 +272,22 @@ final class Fixtures {
     }
 
     /**
-     * Writes an event for an unknown run and waits for its dead letter: after that, every run
-     * started before it is registered in the job's fan-out, so a stream published now starts
-     * each of those runs at its first epoch (deterministically).
+     * Asks to stop a run that does not exist and waits for the fan-out's dead letter of it ("event
+     * for unknown run"): requests enter the log in order, so after that every run started before
+     * it is registered in the job's fan-out, and a stream published now starts each of those runs
+     * at its first epoch (deterministically).
      */
     static void awaitRunsRegistered(Topics topics) {
         awaitRunsRegistered(KafkaConnection.of(bootstrap()), KafkaConnection.of(bootstrap()), topics);
     }
 
-    /** The same through a broker that authorizes: {@code writer} may write events, {@code reader} read dead letters. */
+    /** The same through a broker that authorizes: {@code writer} may write run requests, {@code reader} read dead letters. */
     static void awaitRunsRegistered(KafkaConnection writer, KafkaConnection reader, Topics topics) {
         String probe = "probe-" + System.nanoTime();
-        PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "test", "none"))
-                .setLambdaOld(0).setLambdaNew(1).build();
-        send(writer, topics.events().name(), probe, EventCodec.create().encode(e));
+        RunStopper.stop(writer, topics, probe, "test", "readiness probe");
         try (LogReader dlq = new LogReader(reader, topics.deadLetters().name())) {
-            dlq.await(rs -> rs.stream().anyMatch(r -> r instanceof DeadLetter && probe.equals(((DeadLetter) r).getRunId())),
-                    TIMEOUT, "the probe's dead letter");
+            dlq.await(rs -> rs.stream().anyMatch(r -> r instanceof DeadLetter && probe.equals(((DeadLetter) r).getRunId())
+                    && RunFanOut.STAGE.equals(((DeadLetter) r).getStage())), TIMEOUT, "the probe's dead letter");
         }
     }
 

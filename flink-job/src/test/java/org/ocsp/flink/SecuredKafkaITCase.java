@@ -35,16 +35,22 @@ import org.apache.avro.specific.SpecificRecord;
 import org.ocsp.deploy.EmbeddedKafkaBroker;
 import org.ocsp.flink.audit.DecisionVerifier;
 import org.ocsp.flink.audit.KafkaEventSource;
+import org.ocsp.flink.audit.NoSuchRunException;
 import org.ocsp.flink.audit.RunLog;
 import org.ocsp.flink.audit.VerificationResult;
 import org.ocsp.flink.chain.TestSigningKey;
+import org.ocsp.flink.job.RunRequestGate;
 import org.ocsp.flink.job.TrainerJob;
 import org.ocsp.flink.publish.Publisher;
+import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.flink.run.RunStarter;
 import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.TopicAdmin;
 import org.ocsp.flink.topics.Topics;
+import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.avro.deadletter.DeadLetter;
 import org.ocsp.schemas.avro.event.ModelPublished;
+import org.ocsp.schemas.avro.event.PenaltyChanged;
 
 /**
  * A whole run against a broker that authenticates every client (SASL PLAIN over TLS, keys made
@@ -87,6 +93,8 @@ class SecuredKafkaITCase {
         try (Admin admin = Admin.create(as("admin").properties())) {
             List<AclBinding> acls = new ArrayList<>();
             allow(acls, "job", ResourceType.TOPIC, TOPICS.batches().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+            allow(acls, "job", ResourceType.TOPIC, TOPICS.runRequests().name(), PatternType.LITERAL, AclOperation.READ,
+                    AclOperation.DESCRIBE);
             allow(acls, "job", ResourceType.TOPIC, TOPICS.events().name(), PatternType.LITERAL, AclOperation.READ,
                     AclOperation.WRITE, AclOperation.DESCRIBE);
             allow(acls, "job", ResourceType.TOPIC, TOPICS.deadLetters().name(), PatternType.LITERAL, AclOperation.WRITE,
@@ -98,8 +106,11 @@ class SecuredKafkaITCase {
             allow(acls, "publisher", ResourceType.TOPIC, TOPICS.batches().name(), PatternType.LITERAL, AclOperation.WRITE,
                     AclOperation.DESCRIBE);
             allow(acls, "publisher", ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE);
-            allow(acls, "operator", ResourceType.TOPIC, TOPICS.events().name(), PatternType.LITERAL, AclOperation.READ,
+            // The operator asks (run-requests) and follows (events), but only the job writes the log.
+            allow(acls, "operator", ResourceType.TOPIC, TOPICS.runRequests().name(), PatternType.LITERAL,
                     AclOperation.WRITE, AclOperation.DESCRIBE);
+            allow(acls, "operator", ResourceType.TOPIC, TOPICS.events().name(), PatternType.LITERAL, AclOperation.READ,
+                    AclOperation.DESCRIBE);
             allow(acls, "operator", ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE);
             allow(acls, "auditor", ResourceType.TOPIC, TOPICS.events().name(), PatternType.LITERAL, AclOperation.READ,
                     AclOperation.DESCRIBE);
@@ -154,6 +165,21 @@ class SecuredKafkaITCase {
                         Fixtures.TIMEOUT, "the secured run's ModelPublished");
                 assertTrue(log.size() > 3, "the job trained and logged the run: " + log.size() + " events");
             }
+            // What the operator may write is requests; a decision written there is refused by the job, not logged.
+            Fixtures.send(as("operator"), TOPICS.runRequests().name(), "forged-decision",
+                    EventCodec.create().encode(forgedPenalty("forged-decision")));
+            try (LogReader dlq = new LogReader(as("admin"), TOPICS.deadLetters().name())) {
+                DeadLetter refused = (DeadLetter) dlq.await(rs -> rs.stream().anyMatch(SecuredKafkaITCase::forgedDecision),
+                        Fixtures.TIMEOUT, "the forged decision's dead letter").stream()
+                        .filter(SecuredKafkaITCase::forgedDecision).findFirst().orElseThrow();
+                assertEquals(RunRequestGate.STAGE, refused.getStage());
+                assertTrue(refused.getReason().contains("PenaltyChanged"), refused.getReason());
+            }
+            // The gate's dead letter and its copies share one transactional writer: had it copied the
+            // forgery, the copy would be committed by now. The audit's source reads to the log's end.
+            KafkaEventSource log = KafkaEventSource.builder().setKafka(as("auditor")).setTopic(TOPICS.events().name())
+                    .optTimeout(Duration.ofSeconds(60)).build();
+            assertThrows(NoSuchRunException.class, () -> log.load("forged-decision"), "the forgery reached the log");
         } finally {
             running.cancel().get();
         }
@@ -183,6 +209,23 @@ class SecuredKafkaITCase {
                 () -> RunStarter.start(as("publisher"), TOPICS, "forged-run", Fixtures.spec(0.5, 3, 2)));
         assertTrue(causes(batches).stream().anyMatch(c -> c instanceof TopicAuthorizationException),
                 "the publisher may write batches only: " + causes(batches));
+    }
+
+    @Test
+    void aClientThatMayWriteRunsCannotWriteTheLog() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Fixtures.send(as("operator"),
+                TOPICS.events().name(), "secured-run", EventCodec.create().encode(forgedPenalty("secured-run"))));
+        assertTrue(causes(e).stream().anyMatch(c -> c instanceof TopicAuthorizationException),
+                "only the job's principal may write the events topic: " + causes(e));
+    }
+
+    private static PenaltyChanged forgedPenalty(String runId) {
+        return PenaltyChanged.newBuilder().setHeader(RunSpecs.header(runId, 1, 3, 0, "forged", "none"))
+                .setLambdaOld(0).setLambdaNew(1).build();
+    }
+
+    private static boolean forgedDecision(SpecificRecord r) {
+        return r instanceof DeadLetter d && "forged-decision".equals(d.getRunId());
     }
 
     private static List<Throwable> causes(Throwable t) {

@@ -67,6 +67,7 @@ class ClusterSecurityTest {
         Topics t = Topics.defaults();
         String batches = t.batches().name();
         String events = t.events().name();
+        String requests = t.runRequests().name();
         String deadLetters = t.deadLetters().name();
         Map<String, Set<String>> acls = new HashMap<>();
         for (ObjectNode doc : Manifests.ofKind(Manifests.render(k), "KafkaUser")) {
@@ -87,14 +88,16 @@ class ClusterSecurityTest {
         String group = JobSettingDef.GROUP_ID.defaultValue().orElseThrow();
         String txn = JobSettingDef.TRANSACTIONAL_ID_PREFIX.defaultValue().orElseThrow();
         assertEquals(new TreeSet<>(Set.of("topic:" + batches + " READ", "topic:" + batches + " DESCRIBE",
-                "topic:" + events + " READ", "topic:" + events + " WRITE", "topic:" + events + " DESCRIBE",
+                "topic:" + requests + " READ", "topic:" + requests + " DESCRIBE", "topic:" + events + " READ", "topic:" + events + " WRITE", "topic:" + events + " DESCRIBE",
                 "topic:" + deadLetters + " WRITE", "topic:" + deadLetters + " DESCRIBE",
                 "group:" + group + "* READ", "group:" + group + "* DESCRIBE", "txn:" + txn + "* WRITE",
                 "txn:" + txn + "* DESCRIBE", "cluster IDEMPOTENTWRITE")), acls.get("ocsp-trainer"), k);
         assertEquals(new TreeSet<>(Set.of("topic:" + batches + " WRITE", "topic:" + batches + " DESCRIBE",
                 "cluster IDEMPOTENTWRITE")), acls.get("ocsp-publisher"), k);
-        assertEquals(new TreeSet<>(Set.of("topic:" + events + " READ", "topic:" + events + " WRITE",
-                "topic:" + events + " DESCRIBE", "cluster IDEMPOTENTWRITE")), acls.get("ocsp-operator"), k);
+        // The operator asks (run-requests) and follows (events); only the job writes the log.
+        assertEquals(new TreeSet<>(Set.of("topic:" + requests + " WRITE", "topic:" + requests + " DESCRIBE",
+                "topic:" + events + " READ", "topic:" + events + " DESCRIBE", "cluster IDEMPOTENTWRITE")),
+                acls.get("ocsp-operator"), k);
         assertEquals(new TreeSet<>(Set.of("topic:" + events + " READ", "topic:" + events + " DESCRIBE")),
                 acls.get("ocsp-auditor"), k);
     }

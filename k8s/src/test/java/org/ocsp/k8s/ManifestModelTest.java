@@ -1,5 +1,7 @@
 package org.ocsp.k8s;
 
+import org.ocsp.flink.topics.Topics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,7 +98,7 @@ class ManifestModelTest {
     void everyKustomizationDeploysTheWholeSystem(String kustomization) {
         Map<String, Long> kinds = new TreeMap<>(Manifests.render(kustomization).stream()
                 .collect(Collectors.groupingBy(r -> r.path("kind").asText(), Collectors.counting())));
-        assertEquals(Map.of("FlinkDeployment", 1L, "Kafka", 1L, "KafkaNodePool", 2L, "KafkaTopic", 3L, "Namespace", 1L,
+        assertEquals(Map.of("FlinkDeployment", 1L, "Kafka", 1L, "KafkaNodePool", 2L, "KafkaTopic", (long) Topics.defaults().all().size(), "Namespace", 1L,
                 "PersistentVolumeClaim", 1L, "KafkaUser", 4L, "ConfigMap", 1L, "NetworkPolicy", 1L),
                 kinds, kustomization);
     }

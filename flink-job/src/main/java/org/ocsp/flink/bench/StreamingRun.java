@@ -13,6 +13,7 @@ import org.ocsp.flink.cli.EventTail;
 import org.ocsp.flink.publish.Publisher;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.flink.run.RunStarter;
+import org.ocsp.flink.run.RunStopper;
 import org.ocsp.flink.topics.KafkaConnection;
 import org.ocsp.flink.topics.Topics;
 import org.ocsp.modelops.data.BatchSequence;
@@ -22,7 +23,6 @@ import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.deadletter.DeadLetter;
 import org.ocsp.schemas.avro.event.EpochCompleted;
 import org.ocsp.schemas.avro.event.ModelPublished;
-import org.ocsp.schemas.avro.event.PenaltyChanged;
 import org.ocsp.schemas.avro.event.RunSpec;
 
 /**
@@ -92,9 +92,7 @@ final class StreamingRun {
      */
     void awaitReady() {
         String probe = "probe-" + System.nanoTime();
-        PenaltyChanged e = PenaltyChanged.newBuilder().setHeader(RunSpecs.header(probe, 1, 0, 0, "bench", "none"))
-                .setLambdaOld(0).setLambdaNew(1).build();
-        ProbeSender.send(KafkaConnection.of(bootstrapServers), topics.events().name(), probe, EventCodec.create().encode(e));
+        RunStopper.stop(KafkaConnection.of(bootstrapServers), topics, probe, "bench", "readiness probe");
         cluster.triggerCheckpoint(job); // not awaited: a periodic checkpoint in progress may refuse it
         long deadline = System.nanoTime() + timeout.toNanos();
         try (EventTail dlq = new EventTail(KafkaConnection.of(bootstrapServers), topics.deadLetters().name())) {

@@ -47,10 +47,11 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
     }
 
     /**
-     * @param signingKeyFile the job's {@link JobSettingDef#SIGNING_KEY_FILE}, or null. With it, an
-     *     event only the job writes (every one but RunStarted and RunStopRequested) must carry the
-     *     job's own signature, or it is a dead letter and never steers a run: the topic's ACLs let
-     *     whoever may start runs write there, the key does not.
+     * @param signingKeyFile the job's {@link JobSettingDef#SIGNING_KEY_FILE}, or null. With it, every
+     *     event must carry the job's own signature, or it is a dead letter and never steers a run:
+     *     the job is the log's only writer (it admits the operators' requests itself, signed, see
+     *     {@link RunRequestGate}), so an unsigned record there came from someone the ACLs should
+     *     not have let in, or from a release before the run-requests topic.
      */
     public EventDecoder(DeadLetters deadLetters, long maxRecordBytes, String signingKeyFile) {
         this.route = new DeadLetterRoute(deadLetters, maxRecordBytes, JobSettingDef.MAX_EVENT_RECORD_BYTES.name());
@@ -70,14 +71,14 @@ public final class EventDecoder extends ProcessFunction<RawRecord, ControlEvent>
         }
     }
 
-    /** Why a job-written event is not the job's own, if it is not. */
+    /** Why an event is not the job's own, if it is not. */
     private Optional<String> notTheJobs(RawRecord raw, RecordType type) {
-        if (jobKey == null || type == RecordType.RUN_STARTED || type == RecordType.RUN_STOP_REQUESTED) {
+        if (jobKey == null) {
             return Optional.empty();
         }
         if (raw.signature == null) {
-            return Optional.of("The " + type.recordName() + " is not signed: only the job writes it, and the "
-                    + "job signs what it writes (key " + jobKey.keyId() + ")");
+            return Optional.of("The " + type.recordName() + " is not signed: only the job writes the run log, and "
+                    + "the job signs what it writes (key " + jobKey.keyId() + "); requests go to the run-requests topic");
         }
         if (!jobKey.keyId().equals(raw.signingKeyId) || !jobKey.verifies(raw.value, raw.signature)) {
             return Optional.of("The " + type.recordName() + " is not signed by this job's key "

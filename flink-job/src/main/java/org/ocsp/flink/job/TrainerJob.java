@@ -35,7 +35,9 @@ import org.ocsp.modelops.setting.Setting;
  * The streaming trainer's topology:
  * batches -> decode -> fan-out to every active run -> keyBy(run) -> Trainer -> keyBy(run) ->
  * StabilityOperator -> exactly-once Kafka sink (events + dead letters); the event log is read
- * back (read_committed) for RunStarted (fan-out, trainer) and the decisions (trainer).
+ * back (read_committed) for RunStarted (fan-out, trainer) and the decisions (trainer). Operators'
+ * requests arrive on their own topic: run-requests -> RunRequestGate -> a second exactly-once sink
+ * into the events topic, so the job is the only writer of the log (the ACLs can say so).
  *
  * <pre>{@code
  * TrainerJob job = TrainerJob.builder()
@@ -148,6 +150,19 @@ public final class TrainerJob {
                 .uid("batches-source").setParallelism(topics.batches().partitions())
                 .process(new BatchDecoder(dl, limits.maxBatchRecordBytes())).uid("decode-batches").name("decode batches");
 
+        // One partition, one gate, one sink writer: requests enter the log in the order they were made.
+        int requestPartitions = topics.runRequests().partitions();
+        SingleOutputStreamOperator<OutRecord> admitted = env
+                .fromSource(source(topics.runRequests(), groupId + "-run-requests"), WatermarkStrategy.noWatermarks(),
+                        "run requests")
+                .uid("run-requests-source").setParallelism(requestPartitions)
+                .process(new RunRequestGate(topics.events().name(), dl, limits.maxEventRecordBytes(),
+                        signingKeyFile.orElse(null))).uid("admit-run-requests").name("admit run requests")
+                .setParallelism(requestPartitions);
+        admitted.union(admitted.getSideOutput(DeadLetters.TAG))
+                .sinkTo(sink(transactionalIdPrefix + "-requests")).setParallelism(requestPartitions)
+                .uid("run-requests-sink").name("admitted requests + dead letters (exactly-once)");
+
         SingleOutputStreamOperator<ControlEvent> control = env
                 .fromSource(source(topics.events(), groupId + "-events"), WatermarkStrategy.noWatermarks(), "events")
                 .uid("events-source")
@@ -169,21 +184,22 @@ public final class TrainerJob {
 
         events.union(batches.getSideOutput(DeadLetters.TAG), control.getSideOutput(DeadLetters.TAG),
                         perRun.getSideOutput(DeadLetters.TAG), trained.getSideOutput(DeadLetters.TAG))
-                .sinkTo(sink()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setRecordSerializer(new OutRecordSerializer())
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(transactionalIdPrefix)
-                        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                        .setProperty("max.request.size", Integer.toString(Topics.MAX_MESSAGE_BYTES))
-                        .build())
+                .sinkTo(sink(transactionalIdPrefix))
                 .uid("events-sink").name("events + dead letters (exactly-once)");
     }
 
-    private KafkaSinkBuilder<OutRecord> sink() {
+    /** An exactly-once sink of events and dead letters; each sink needs its own transactional id prefix. */
+    private KafkaSink<OutRecord> sink(String transactionalIds) {
         KafkaSinkBuilder<OutRecord> sink = KafkaSink.<OutRecord>builder();
-        kafka.clientSettings().forEach(sink::setProperty);
-        return sink;
+        kafka.clientSettings().forEach(sink::setProperty); // first: the job's own settings below win
+        return sink
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(new OutRecordSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIds)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .setProperty("max.request.size", Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                .build();
     }
 
     /** Builder: {@code set*} required, {@code opt*} optional. */

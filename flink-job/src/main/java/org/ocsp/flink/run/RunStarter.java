@@ -8,8 +8,8 @@ import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 
 /**
- * Writes a run's RunStarted event (sequence 0, key = run id) to the events topic; the job picks it
- * up and the run joins the stream at the next dataset epoch.
+ * Writes a run's RunStarted event (sequence 0, key = run id) to the run-requests topic; the job
+ * admits it into the run log, and the run joins the stream at the next dataset epoch after that.
  *
  * <pre>{@code
  * RunStarted e = RunStarter.start("localhost:9092", Topics.defaults(), "run-50", spec);
@@ -27,7 +27,7 @@ public final class RunStarter {
     public static RunStarted start(KafkaConnection kafka, Topics topics, String runId, RunSpec spec,
                                    Optional<String> signingKeyId) {
         RunStarted event = RunSpecs.runStarted(runId, spec, signingKeyId);
-        EventsTopicWriter.send(kafka, topics, runId, EventCodec.create().encode(event), "RunStarted of run "
+        RunRequestWriter.send(kafka, topics, runId, EventCodec.create().encode(event), "RunStarted of run "
                 + runId);
         return event;
     }

@@ -7,7 +7,7 @@ import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.avro.control.RunStopRequested;
 
 /**
- * Asks the job to stop a run now ({@code ocsp run stop}): a RunStopRequested on the events topic
+ * Asks the job to stop a run now ({@code ocsp run stop}): a RunStopRequested on the run-requests topic (the job admits it into the log)
  * under the run's id. The trainer publishes the model as it stands, marked STOPPED in the
  * manifest and in ModelPublished (with who asked and why), and releases the run's state.
  *
@@ -25,7 +25,7 @@ public final class RunStopper {
         RunIds.require(runId);
         RunStopRequested r = RunStopRequested.newBuilder().setRunId(runId).setRequestedBy(requestedBy).setReason(reason)
                 .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis())).build();
-        EventsTopicWriter.send(kafka, topics, runId, EventCodec.create().encode(r), "the stop request of run "
+        RunRequestWriter.send(kafka, topics, runId, EventCodec.create().encode(r), "the stop request of run "
                 + runId);
         return r;
     }

@@ -84,7 +84,7 @@ class EventDecoderTest {
     }
 
     @Test
-    void withTheJobsKeyOnlyItsOwnSignedEventsPassAndRunRequestsNeedNoSignature() throws Exception {
+    void withTheJobsKeyOnlyItsOwnSignedEventsPassRunStartedIncluded() throws Exception {
         org.ocsp.flink.chain.SigningKey jobKey = org.ocsp.flink.chain.TestSigningKey.signingKey();
         java.nio.file.Path keyFile = org.ocsp.flink.chain.TestSigningKey.privateKeyFile();
         byte[] runStarted = CODEC.encode(RunSpecs.runStarted("run-a",
@@ -99,15 +99,22 @@ class EventDecoderTest {
             org.ocsp.flink.chain.SigningKey.generate(other.resolve("k.pem"), other.resolve("k.pub.pem"));
             otherKey.signature = org.ocsp.flink.chain.SigningKey.read(other.resolve("k.pem")).sign(PENALTY).signature();
             otherKey.signingKeyId = jobKey.keyId();
-            h.processElement(raw("run-a", runStarted), 0);      // an operator's request: not signed by the job
+            RawRecord admitted = raw("run-a", runStarted);    // a request the job admitted into the log
+            admitted.signature = jobKey.sign(runStarted).signature();
+            admitted.signingKeyId = jobKey.keyId();
+            h.processElement(admitted, 0);
+            h.processElement(raw("run-a", runStarted), 0);      // written to the log by someone else
             h.processElement(signed, 0);
             h.processElement(raw("run-a", PENALTY), 0);         // a decision written by anyone else
             h.processElement(otherKey, 0);
             assertEquals(2, h.extractOutputValues().size(), "RunStarted and the job's own PenaltyChanged");
             List<String> reasons = deadLetterReasons(h);
-            assertEquals(2, reasons.size(), reasons.toString());
-            assertTrue(reasons.get(0).startsWith("The PenaltyChanged is not signed: only the job writes it"), reasons.get(0));
-            assertTrue(reasons.get(1).startsWith("The PenaltyChanged is not signed by this job's key"), reasons.get(1));
+            assertEquals(3, reasons.size(), reasons.toString());
+            assertTrue(reasons.get(0).startsWith("The RunStarted is not signed: only the job writes the run log"),
+                    reasons.get(0));
+            assertTrue(reasons.get(1).startsWith("The PenaltyChanged is not signed: only the job writes the run log"),
+                    reasons.get(1));
+            assertTrue(reasons.get(2).startsWith("The PenaltyChanged is not signed by this job's key"), reasons.get(2));
         }
     }
 

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class TopicsTest {
     @Test
-    void defaultsNameTheThreeTopics() {
+    void defaultsNameTheFourTopics() {
         Topics t = Topics.defaults();
-        assertEquals(List.of("ocsp.batches", "ocsp.events", "ocsp.dead-letters"),
+        assertEquals(List.of("ocsp.batches", "ocsp.run-requests", "ocsp.events", "ocsp.dead-letters"),
                 t.all().stream().map(TopicSpec::name).toList());
     }
 
@@ -27,6 +27,14 @@ class TopicsTest {
         assertEquals("delete", e.config("cleanup.policy"));
         assertEquals("-1", e.config("retention.ms"));
         assertEquals("-1", e.config("retention.bytes"));
+    }
+
+    @Test
+    void runRequestsHaveOnePartitionAndAreKeptForever() {
+        TopicSpec r = Topics.defaults().runRequests();
+        assertEquals(1, r.partitions(), "one partition: requests enter the log in the order they were made");
+        assertEquals("-1", r.config("retention.ms"));
+        assertEquals("-1", r.config("retention.bytes"));
     }
 
     @Test
