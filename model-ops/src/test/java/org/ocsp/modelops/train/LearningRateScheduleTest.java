@@ -47,4 +47,32 @@ class LearningRateScheduleTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.cosine(0.1, 0, 0));
         assertEquals("Invalid value 0 for configuration total iterations: must be > 0", e.getMessage());
     }
+
+    @Test
+    void stepMultipliesByGammaAtTheStartOfEveryStepEpochs() {
+        // 10 batches an epoch, x0.1 every 3 epochs
+        LearningRateSchedule s = LearningRateSchedule.stepAtEpochs(0.1, 3, 0.1, 10);
+        assertEquals(0.1, s.lr(0), 1e-15);
+        assertEquals(0.1, s.lr(29), 1e-15);
+        assertEquals(0.01, s.lr(30), 1e-15);
+        assertEquals(0.01, s.lr(59), 1e-15);
+        assertEquals(0.001, s.lr(60), 1e-15);
+        assertEquals(1e-4, s.lr(95), 1e-15);
+    }
+
+    @Test
+    void stepEveryTenEpochsIsTheMultiStepScheduleWithMilestonesEveryTenEpochs() {
+        LearningRateSchedule step = LearningRateSchedule.stepAtEpochs(0.1, 10, 0.1, 7);
+        LearningRateSchedule multi = LearningRateSchedule.multiStepAtEpochs(0.1, new int[] {10, 20}, 0.1, 7);
+        for (long it = 0; it < 30 * 7; it++) {
+            assertEquals(multi.lr(it), step.lr(it), 0, "iteration " + it);
+        }
+    }
+
+    @Test
+    void stepRejectsAnEmptyPeriod() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LearningRateSchedule.stepAtEpochs(0.1, 0, 0.1, 10));
+        assertEquals("Invalid value 0 for configuration total iterations: must be > 0", e.getMessage());
+    }
 }
