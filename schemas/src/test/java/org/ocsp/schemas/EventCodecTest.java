@@ -191,7 +191,7 @@ class EventCodecTest {
     UnreadableRecordException e = assertThrows(UnreadableRecordException.class, () -> CODEC.decode(truncated));
 
     assertEquals(Reason.MALFORMED_BODY, e.reason());
-    assertTrue(e.getMessage().startsWith("Cannot decode the " + (truncated.length - 10) + "-byte body of PruningEvent v2: "),
+    assertTrue(e.getMessage().startsWith("Cannot decode the " + (truncated.length - 10) + "-byte body of PruningEvent v3: "),
         e.getMessage());
   }
 
