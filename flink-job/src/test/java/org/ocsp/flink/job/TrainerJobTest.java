@@ -65,8 +65,9 @@ class TrainerJobTest {
         RunProgress p = new RunProgress(new byte[] {1, 2, 3}, "abc", 7, Optional.of(2), Optional.of(4), 3, true, false, 5, 1,
                 Optional.of(99L), Optional.of(1), new java.util.TreeMap<>(Map.of(2, 0.5)),
                 new java.util.TreeMap<>(Map.of(3, Map.of("g", new int[] {0, 2}))), Optional.of(3), Map.of("g", new int[] {0, 2}),
-                false, 2, 5, Optional.of("9f86d081"));
+                false, 2, 5, Optional.of("9f86d081"), Optional.of(4));
         RunProgress back = RunProgressSerializer.fromBytes(RunProgressSerializer.toBytes(p));
+        assertEquals(Optional.of(4), back.streamEpoch());
         assertEquals(7, back.lastSequence());
         assertEquals(Optional.of(2), back.startDatasetEpoch());
         assertEquals(0.5, RunLifecycle.resume(back).lambdaAt(3));

@@ -39,6 +39,7 @@ public final class RunLifecycle {
     private long queueHead;
     private long queueTail;
     private Optional<String> lastDecisionHash;
+    private Optional<Integer> streamEpoch;
 
     private RunLifecycle(RunProgress p) {
         runStarted = p.runStarted();
@@ -61,6 +62,7 @@ public final class RunLifecycle {
         queueHead = p.queueHead();
         queueTail = p.queueTail();
         lastDecisionHash = p.lastDecisionHash();
+        streamEpoch = p.streamEpoch();
     }
 
     /** Join: the run's RunStarted (sequence 0) has been read and checked. */
@@ -77,7 +79,7 @@ public final class RunLifecycle {
     public RunProgress progress() {
         return new RunProgress(runStarted, configHash, lastSequence, startDatasetEpoch, trainBatchesPerEpoch, epoch,
                 decisionApplied, finished, trainSeen, evalSeen, lastOffset, regularizationStart, lambdas, masks, pruneEpoch,
-                pruneMask, pruned, queueHead, queueTail, lastDecisionHash);
+                pruneMask, pruned, queueHead, queueTail, lastDecisionHash, streamEpoch);
     }
 
     // ---------------------------------------------------------------- batches
@@ -99,10 +101,11 @@ public final class RunLifecycle {
     }
 
     /**
-     * How many epochs past the current one a batch may be and still wait. A publisher may well run
+     * How many epochs past the current one a batch may be and still wait, while the stream's epoch
+     * is not known (state restored from a build that did not keep it). A publisher may well run
      * many epochs ahead of training (its batches wait, spilling to re-reads from Kafka), so the
-     * bound only catches strays: a batch with a wildly wrong epoch would otherwise wait, for a run
-     * without planned epochs, until that epoch came (never). Batches past a run's plan are ignored.
+     * bound only catches strays. Once the stream's epoch is known, a batch must be of exactly that
+     * epoch. Batches past a run's plan are ignored.
      */
     static final int MAX_EPOCHS_AHEAD = 1000;
 
@@ -142,6 +145,7 @@ public final class RunLifecycle {
             startDatasetEpoch = Optional.of(b.epoch);
             trainBatchesPerEpoch = Optional.of(b.batchCount);
             epoch = 0;
+            streamEpoch = Optional.of(0);
             starts = true;
         }
         int runEpoch = runEpochOf(b.epoch);
@@ -152,12 +156,25 @@ public final class RunLifecycle {
         if (epochsPlanned != null && runEpoch >= epochsPlanned) {
             return Arrival.of(Route.IGNORE_BEYOND_PLAN, starts);
         }
-        if (runEpoch > epoch + MAX_EPOCHS_AHEAD) {
-            // Waiting, it would hold up every batch behind it until its epoch came: forever, for a stray.
+        if (streamEpoch.isPresent() && runEpoch != streamEpoch.get()) {
+            // On the one-partition batches topic an epoch's batches come after the EpochEnd of the one
+            // before and before their own: anything else is a stray, and queued it would hold up every
+            // batch behind it until its epoch came (forever, for one far ahead).
+            int s = streamEpoch.get();
+            return new Arrival(Route.REJECT, starts, (runEpoch < s
+                    ? "epoch out of order: " + b.describe() + " (run epoch " + runEpoch + ") arrived after its epoch's "
+                    + "EpochEnd"
+                    : "ahead of the stream: " + b.describe() + " (run epoch " + runEpoch + ") arrived before the "
+                    + "EpochEnd of run epoch " + (runEpoch - 1))
+                    + "; the stream is at run epoch " + s + ", the run at epoch " + epoch);
+        }
+        if (streamEpoch.isEmpty() && runEpoch > epoch + MAX_EPOCHS_AHEAD) {
+            // State from before the stream's epoch was kept: only a bound catches strays until it is learnt.
             return new Arrival(Route.REJECT, starts, "too far ahead: " + b.describe() + " (run epoch " + runEpoch
                     + ") arrived while the run is at epoch " + epoch + "; batches at most " + MAX_EPOCHS_AHEAD
                     + " epochs ahead may wait");
         }
+        streamEpoch = Optional.of(b.epochEnd ? runEpoch + 1 : runEpoch);
         boolean now = queueEmpty() && runEpoch == epoch && decisionApplied;
         return Arrival.of(now ? Route.CONSUME : Route.WAIT, starts);
     }

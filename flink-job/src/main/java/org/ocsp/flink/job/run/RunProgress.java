@@ -21,13 +21,16 @@ import java.util.TreeMap;
  * @param queueHead batches waiting for their epoch's decision occupy keys [queueHead, queueTail)
  * @param lastDecisionHash SHA-256 (hex) of the logged bytes of the last decision applied: the point
  *     of the run's event chain that the published model follows from (empty before the first)
+ * @param streamEpoch the run epoch whose batches the stream is delivering now: the epochs whose
+ *     EpochEnd has arrived (queued or consumed) since the run started; empty before the start, and
+ *     in state from before it was kept (then it is learnt from the next batch)
  */
 public record RunProgress(byte[] runStarted, String configHash, long lastSequence, Optional<Integer> startDatasetEpoch,
                    Optional<Integer> trainBatchesPerEpoch, int epoch, boolean decisionApplied, boolean finished,
                    int trainSeen, int evalSeen, Optional<Long> lastOffset, Optional<Integer> regularizationStart,
                    SortedMap<Integer, Double> lambdas, SortedMap<Integer, Map<String, int[]>> masks,
                    Optional<Integer> pruneEpoch, Map<String, int[]> pruneMask, boolean pruned, long queueHead,
-                   long queueTail, Optional<String> lastDecisionHash) {
+                   long queueTail, Optional<String> lastDecisionHash, Optional<Integer> streamEpoch) {
     public RunProgress {
         lambdas = Collections.unmodifiableSortedMap(new TreeMap<>(lambdas));
         TreeMap<Integer, Map<String, int[]>> m = new TreeMap<>();
@@ -40,7 +43,7 @@ public record RunProgress(byte[] runStarted, String configHash, long lastSequenc
     static RunProgress joined(byte[] runStarted, String configHash) {
         return new RunProgress(runStarted, configHash, 0, Optional.empty(), Optional.empty(), 0, false, false, 0, 0,
                 Optional.empty(), Optional.empty(), new TreeMap<>(), new TreeMap<>(), Optional.empty(), Map.of(), false, 0, 0,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     private static Map<String, int[]> frozen(Map<String, int[]> mask) {

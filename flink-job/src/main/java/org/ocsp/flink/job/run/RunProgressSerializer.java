@@ -14,10 +14,11 @@ import java.util.TreeMap;
 /**
  * {@link RunProgress} as versioned bytes in keyed state ("control"). A change of layout is a new
  * version, read next to the old ones: version 2 (savepoints from 2026-12-01) is version 3 without
- * the last decision's hash (2026-12-03), which it restores as unknown.
+ * the last decision's hash (2026-12-03), which it restores as unknown; version 3 is version 4
+ * without the stream's epoch (2026-12-03), which it restores as unknown.
  */
 public final class RunProgressSerializer {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** The oldest layout this build restores. */
     static final int OLDEST_READABLE = 2;
 
@@ -62,6 +63,7 @@ public final class RunProgressSerializer {
             if (p.lastDecisionHash().isPresent()) {
                 out.writeUTF(p.lastDecisionHash().get());
             }
+            writeOpt(out, p.streamEpoch());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -110,10 +112,11 @@ public final class RunProgressSerializer {
             long queueTail = in.readLong();
             Optional<String> lastDecisionHash = version >= 3 && in.readBoolean() ? Optional.of(in.readUTF())
                     : Optional.empty();
+            Optional<Integer> streamEpoch = version >= 4 ? readOpt(in) : Optional.empty();
             return new RunProgress(runStarted, configHash, lastSequence, startDatasetEpoch, trainBatchesPerEpoch, epoch,
                     decisionApplied, finished, trainSeen, evalSeen, hasOffset ? Optional.of(offset) : Optional.empty(),
                     regularizationStart, lambdas, masks, pruneEpoch, pruneMask, pruned, queueHead, queueTail,
-                    lastDecisionHash);
+                    lastDecisionHash, streamEpoch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -148,22 +148,28 @@ class RunLifecycleTest {
     void batchesBeyondThePlannedEpochsAreIgnored() {
         RunLifecycle run = started();
         assertEquals(Route.IGNORE_BEYOND_PLAN, arrive(run, train(5 + PLANNED, 0)).route());
-        assertEquals(Route.WAIT, run.arrive(train(5 + PLANNED, 0), Optional.empty(), null).route(), "open-ended run");
+        assertEquals(Route.REJECT, run.arrive(train(5 + PLANNED, 0), Optional.empty(), null).route(),
+                "an open-ended run takes it as what it is: a batch ahead of the stream");
     }
 
     @Test
     void batchesWaitBehindEarlierWaitingOnesAndForTheirEpochsDecision() {
-        RunLifecycle run = started();
-        assertEquals(Route.WAIT, arrive(run, train(6, 0)).route(), "next epoch");
+        RunLifecycle run = joined();
+        assertEquals(Route.WAIT, arrive(run, train(5, 0)).route(), "epoch 0's decision is not applied yet");
         assertEquals(0, run.enqueue());
-        assertEquals(Route.WAIT, arrive(run, train(5, 0)).route(), "the queue is not empty");
+        run.openEpoch();
+        assertEquals(Route.WAIT, arrive(run, train(5, 1)).route(), "the queue is not empty");
         assertEquals(1, run.enqueue());
+        assertEquals(Route.WAIT, arrive(run, end(5, 2, 0)).route());
+        assertEquals(2, run.enqueue());
+        assertEquals(Route.WAIT, arrive(run, train(6, 0)).route(), "the next epoch, after this one's end");
+        assertEquals(3, run.enqueue());
         assertEquals(0, run.queueHead());
-        run.dequeue();
-        run.dequeue();
+        for (int i = 0; i < 4; i++) {
+            run.dequeue();
+        }
         assertTrue(run.queueEmpty());
         assertThrows(IllegalStateException.class, run::dequeue);
-        assertEquals(Route.CONSUME, arrive(run, train(5, 0)).route());
     }
 
     @Test
@@ -284,7 +290,7 @@ class RunLifecycleTest {
         byte[] bytes = RunProgressSerializer.toBytes(started().progress());
         bytes[3] = 1;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RunProgressSerializer.fromBytes(bytes));
-        assertTrue(e.getMessage().contains("version 1, this build reads 2 to 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 1, this build reads 2 to 4"), e.getMessage());
     }
 
     @Test
@@ -292,13 +298,13 @@ class RunLifecycleTest {
         RunLifecycle run = started();
         run.decide(1, "mask-1", new Decision.Mask(1, Map.of("g", new int[] {0, 3})));
         byte[] v3 = RunProgressSerializer.toBytes(run.progress());
-        // Version 2's layout is version 3's without the trailing hash (here: absent, one false byte).
         RunProgress noHash = RunProgressSerializer.fromBytes(RunProgressSerializer.toBytes(new RunProgress(
                 run.progress().runStarted(), run.progress().configHash(), 1, run.progress().startDatasetEpoch(),
                 run.progress().trainBatchesPerEpoch(), 0, false, false, 0, 0, Optional.empty(), Optional.empty(),
                 run.progress().lambdas(), run.progress().masks(), Optional.empty(), Map.of(), false, 0, 0,
-                Optional.empty())));
-        byte[] v2 = java.util.Arrays.copyOf(RunProgressSerializer.toBytes(noHash), RunProgressSerializer.toBytes(noHash).length - 1);
+                Optional.empty(), Optional.empty())));
+        // Version 2's layout is version 4's without the trailing hash (here: absent, one false byte) and stream epoch.
+        byte[] v2 = java.util.Arrays.copyOf(RunProgressSerializer.toBytes(noHash), RunProgressSerializer.toBytes(noHash).length - 6);
         v2[3] = 2;
         RunProgress restored = RunProgressSerializer.fromBytes(v2);
         assertEquals(Optional.empty(), restored.lastDecisionHash());
@@ -319,16 +325,41 @@ class RunLifecycleTest {
     }
 
     @Test
-    void aStrayBatchFarAheadIsRejectedInsteadOfWaitingForever() {
-        RunLifecycle run = started(); // dataset epoch 5 is run epoch 0
-        RunLifecycle.Arrival next = run.arrive(train(6, 0), Optional.empty(), null);
-        assertEquals(Route.WAIT, next.route(), "the next epoch's first batch waits for its decision");
-        assertEquals(Route.WAIT, run.arrive(train(5 + 1000, 0), Optional.empty(), null).route(),
-                "a publisher far ahead of training: its batches wait");
-        RunLifecycle.Arrival stray = run.arrive(train(5_006, 0), Optional.empty(), null); // an open-ended run
+    void aBatchAheadOfTheStreamIsRejectedAndTheEpochGoesOnInsteadOfWedging() {
+        RunLifecycle run = started(); // dataset epoch 5 is run epoch 0, its decision applied
+        RunLifecycle.Arrival stray = run.arrive(train(6, 3), Optional.empty(), null);
+        assertEquals(Route.REJECT, stray.route(), "queued, it would hold up every batch of epoch 0 behind it");
+        assertTrue(stray.reason().startsWith("ahead of the stream: "), stray.reason());
+        assertTrue(stray.reason().endsWith("(run epoch 1) arrived before the EpochEnd of run epoch 0; the stream is at "
+                + "run epoch 0, the run at epoch 0"), stray.reason());
+        assertEquals(Route.REJECT, run.arrive(train(5_006, 0), Optional.empty(), null).route(), "far ahead, too");
+        assertEquals(Route.CONSUME, arrive(run, train(5, 1)).route(), "epoch 0 goes on");
+        assertEquals(Route.CONSUME, arrive(run, end(5, 2, 0)).route());
+        RunLifecycle.Arrival late = arrive(run, train(5, 1));
+        assertEquals(Route.REJECT, late.route(), "after its epoch's end, before the run has moved on");
+        assertTrue(late.reason().contains("arrived after its epoch's EpochEnd; the stream is at run epoch 1"),
+                late.reason());
+        assertEquals(Route.WAIT, arrive(run, train(6, 0)).route(), "the next epoch waits for its decision");
+    }
+
+    @Test
+    void stateFromBeforeTheStreamEpochWasKeptLearnsItAndBoundsStraysMeanwhile() {
+        RunLifecycle run = started();
+        RunProgress p = run.progress();
+        byte[] v4 = RunProgressSerializer.toBytes(p);
+        // Version 3's layout is version 4's without the trailing stream epoch (one boolean, one int).
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 5);
+        v3[3] = 3;
+        RunLifecycle old = RunLifecycle.resume(RunProgressSerializer.fromBytes(v3));
+        assertEquals(Optional.empty(), old.progress().streamEpoch());
+        assertEquals(Optional.of(0), p.streamEpoch());
+        RunLifecycle.Arrival stray = old.arrive(train(5_006, 0), Optional.empty(), null);
         assertEquals(Route.REJECT, stray.route());
         assertTrue(stray.reason().startsWith("too far ahead: "), stray.reason());
         assertTrue(stray.reason().endsWith("(run epoch 5001) arrived while the run is at epoch 0; batches at most 1000 "
                 + "epochs ahead may wait"), stray.reason());
+        assertEquals(Route.CONSUME, old.arrive(train(5, 1), Optional.empty(), null).route());
+        assertEquals(Optional.of(0), old.progress().streamEpoch(), "learnt from the batch it accepted");
+        assertEquals(Route.REJECT, old.arrive(train(6, 1), Optional.empty(), null).route(), "and then held to it");
     }
 }
