@@ -61,10 +61,14 @@ final class AdaptiveRules {
         return Math.min(Double.MAX_VALUE, previous * factor);
     }
 
-    /** t* by the ADAPTIVE stop rule: a regularised epoch with churn <= adaptive-stop-churn and rho <= the end. */
+    /**
+     * t* by the ADAPTIVE stop rule: a regularised epoch whose selection is stable (churn <=
+     * adaptive-stop-churn, or J_avg >= tau) and whose removed channels weigh at most the path's end.
+     */
     static boolean stableAndNegligible(StabilityConfig config, boolean regularized, java.util.OptionalDouble churn,
-                                       double ratio) {
-        return regularized && churn.isPresent() && churn.getAsDouble() <= config.adaptiveStopChurn()
-                && ratio <= config.adaptiveNegligibleRatio();
+                                       double stability, double ratio) {
+        boolean stable = stability >= config.tau()
+                || churn.isPresent() && churn.getAsDouble() <= config.adaptiveStopChurn();
+        return regularized && stable && ratio <= config.adaptiveNegligibleRatio();
     }
 }

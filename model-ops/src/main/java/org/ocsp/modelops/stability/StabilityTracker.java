@@ -63,9 +63,11 @@ import org.ocsp.modelops.selection.SubnetworkMask;
  *     r))), and lambda_t = lambda_{t-1} * min(adaptiveMaxRise, max(1, (rho_t / planned(t))^adaptiveGain)).
  *     It rises while the removed channels' weight lags the path and never falls. {@code lambdaChanged}
  *     is true at r and whenever the factor exceeds 1. (Why geometric: {@code AdaptiveRules}.)</li>
- *   <li><b>t*</b>: J_avg(t) &gt;= tau (TAU_REACHED), else a regularised epoch with churn_t &lt;=
- *     adaptiveStopChurn and rho_t &lt;= adaptiveNegligibleRatio (STABLE_AND_NEGLIGIBLE), else the hard cap
- *     (HARD_CAP).</li>
+ *   <li><b>t*</b>: a regularised epoch whose selection is stable (churn_t &lt;= adaptiveStopChurn or
+ *     J_avg(t) &gt;= tau) and whose removed channels are negligible (rho_t &lt;= adaptiveNegligibleRatio):
+ *     STABLE_AND_NEGLIGIBLE; else the hard cap (HARD_CAP). J_avg alone is not t*: a penalty that
+ *     freezes the selection makes J_avg reach 1 while the channels to remove still carry weight, and
+ *     removing them then costs accuracy (bench/STUDY.md measured 2.8 points at rho 0.15).</li>
  * </ul>
  * The decision carries churn_t, rho_t and planned(t) ({@link EpochDecision#churn()} etc.); the start
  * rho and the latest lambda are state ({@link AdaptivePenalty}). The REFERENCE rules accept
@@ -245,9 +247,8 @@ public final class StabilityTracker {
             if (penalty.isPresent()) {
                 lambda = OptionalDouble.of(penalty.get().lambda());
             }
-            Optional<PruneReason> reason = stability >= config.tau() ? Optional.of(PruneReason.TAU_REACHED)
-                    : AdaptiveRules.stableAndNegligible(config, active, churn, rho)
-                    ? Optional.of(PruneReason.STABLE_AND_NEGLIGIBLE) : pruneReason(t, stability);
+            Optional<PruneReason> reason = AdaptiveRules.stableAndNegligible(config, active, churn, stability, rho)
+                    ? Optional.of(PruneReason.STABLE_AND_NEGLIGIBLE) : hardCapReason(t);
             decision = new EpochDecision(t, active ? Phase.REGULARIZING : Phase.MONITORING, Optional.of(mask), perGroup,
                     OptionalDouble.of(s), OptionalDouble.of(stability), active, startedNow, lambda, lambdaChanged, reason,
                     churn, removalWeight, planned);
@@ -274,9 +275,10 @@ public final class StabilityTracker {
     }
 
     private Optional<PruneReason> pruneReason(int t, double stability) {
-        if (stability >= config.tau()) {
-            return Optional.of(PruneReason.TAU_REACHED);
-        }
+        return stability >= config.tau() ? Optional.of(PruneReason.TAU_REACHED) : hardCapReason(t);
+    }
+
+    private Optional<PruneReason> hardCapReason(int t) {
         OptionalInt cap = config.hardCap();
         return cap.isPresent() && cap.getAsInt() == t ? Optional.of(PruneReason.HARD_CAP) : Optional.empty();
     }

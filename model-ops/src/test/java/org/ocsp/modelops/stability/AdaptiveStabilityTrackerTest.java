@@ -127,12 +127,27 @@ class AdaptiveStabilityTrackerTest {
     }
 
     @Test
-    void tauStillWinsAndTheRemovedChannelsMustBeNegligible() {
+    void reachingTauIsNotTStarWhileTheRemovedChannelsStillWeigh() {
         StabilityTracker tracker = StabilityTracker.start(adaptive(10).build(), Map.of("g", 4));
-        double[] rho = {0, 0, 0.5, 0.4, 0.2, 0.06, 0.01};
-        List<EpochDecision> d = run(tracker, 6, t -> g(0, 1), t -> rho[t]);
+        double[] rho = {0, 0, 0.5, 0.4, 0.2, 0.06, 0.06, 0.06, 0.01};
+        List<EpochDecision> d = run(tracker, 8, t -> g(0, 1), t -> rho[t]);
         assertEquals(Optional.empty(), d.get(5).pruneReason());           // churn 0, but rho 0.06 > 0.05
-        assertEquals(Optional.of(PruneReason.TAU_REACHED), d.get(6).pruneReason());   // J_avg(6) = 1 >= tau
+        assertEquals(1.0, d.get(6).stability().getAsDouble(), EPS);
+        assertEquals(Optional.empty(), d.get(6).pruneReason());           // J_avg(6) = 1 >= tau, rho still 0.06
+        assertEquals(Optional.empty(), d.get(7).pruneReason());
+        assertEquals(Optional.of(PruneReason.STABLE_AND_NEGLIGIBLE), d.get(8).pruneReason());
+    }
+
+    @Test
+    void aChurningSelectionAtTauWithNegligibleWeightIsStable() {
+        // Alternating masks keep churn at 1 > adaptive-stop-churn; tau 0.3 is reached by J_avg of 1/3 at epoch 4.
+        StabilityTracker tracker = StabilityTracker.start(adaptive(10).optTau(0.3).optAdaptiveStartChurn(1.0).build(),
+                Map.of("g", 4));
+        double[] rho = {0, 0, 0.5, 0.01, 0.01};
+        List<EpochDecision> d = run(tracker, 4, t -> t % 2 == 0 ? g(0, 1) : g(2, 3), t -> rho[t]);
+        assertTrue(d.get(3).regularizationActive());
+        assertEquals(1.0, d.get(4).churn().getAsDouble(), EPS);
+        assertEquals(Optional.of(PruneReason.STABLE_AND_NEGLIGIBLE), d.get(4).pruneReason());
     }
 
     @Test
