@@ -19,30 +19,44 @@ ROWS = "bench/study-rows.tsv"
 STUDY = "bench/STUDY.md"
 COLUMNS = ["id", "rules", "schedule", "epochs", "target", "saliency", "seed", "data", "dense_acc", "pruned_acc",
            "drop_pts", "t_star", "t_star_reason", "t_sl_start", "flops_reduction", "params_m", "dense_s", "pruned_s",
-           "wall_ratio", "machine"]
+           "wall_ratio", "machine", "surgery_drop_pts", "channel_multiple"]
 
 # The reference's thresholds, as a new user runs them (issue 18), with a hard cap at 60 % of the epochs.
 REFERENCE = ["--reg-start", "AUTOMATIC", "--tau", "0.999", "--plateau-eps", "1e-4", "--lambda-start", "1e-4",
              "--lambda-delta", "1e-4", "--monitor-start", "2"]
+# The ADAPTIVE rules at their declared defaults (no per-task tuning), the same cap as a safety net.
+ADAPTIVE = ["--stability-rules", "ADAPTIVE", "--monitor-start", "2"]
 
 
 def schedule_args(schedule, epochs):
     if schedule == "cosine":
         return ["--schedule", "COSINE"]
-    if schedule == "step10":  # x0.1 every 10 epochs, as MULTI_STEP milestones
-        return ["--schedule", "MULTI_STEP", "--lr-gamma", "0.1",
-                "--lr-milestones", ",".join(str(m) for m in range(10, epochs, 10))]
+    if schedule == "step10":  # x0.1 every 10 epochs (the first reference rows ran it as MULTI_STEP milestones 10,20)
+        return ["--schedule", "STEP", "--lr-gamma", "0.1", "--lr-step-epochs", "10"]
     raise ValueError(schedule)
 
 
+def one_factor_rows(prefix, central):
+    return [(prefix + "central-s1", central), (prefix + "central-s2", dict(central, seed=2)),
+            (prefix + "central-s3", dict(central, seed=3)),
+            (prefix + "cosine20", dict(central, epochs=20)), (prefix + "cosine60", dict(central, epochs=60)),
+            (prefix + "target0.3", dict(central, target=0.3)), (prefix + "target0.7", dict(central, target=0.7)),
+            (prefix + "taylor", dict(central, saliency="TAYLOR")), (prefix + "bn-scale", dict(central, saliency="BN_SCALE")),
+            (prefix + "step10", dict(central, schedule="step10"))]
+
+
 def grid():
-    central = dict(rules="reference", schedule="cosine", epochs=30, target=0.5, saliency="L2", seed=1)
-    rows = [("central-s1", central), ("central-s2", dict(central, seed=2)), ("central-s3", dict(central, seed=3)),
-            ("cosine20", dict(central, epochs=20)), ("cosine60", dict(central, epochs=60)),
-            ("target0.3", dict(central, target=0.3)), ("target0.7", dict(central, target=0.7)),
-            ("taylor", dict(central, saliency="TAYLOR")), ("bn-scale", dict(central, saliency="BN_SCALE")),
-            ("step10", dict(central, schedule="step10"))]
-    return rows
+    """In the order they run: the rows already measured first, so a resumed study goes on where it stopped."""
+    central = dict(rules="reference", schedule="cosine", epochs=30, target=0.5, saliency="L2", seed=1,
+                   channel_multiple=1, full=False)
+    adaptive = dict(central, rules="adaptive")
+    return (one_factor_rows("", central) + one_factor_rows("a-", adaptive)
+            + [("a-step10-s2", dict(adaptive, schedule="step10", seed=2)),
+               ("step10-s2", dict(central, schedule="step10", seed=2)),
+               ("a-cm8", dict(adaptive, channel_multiple=8)), ("cm8", dict(central, channel_multiple=8)),
+               ("a-central-s1-full", dict(adaptive, full=True)), ("central-s1-full", dict(central, full=True)),
+               ("a-central-s4", dict(adaptive, seed=4)), ("central-s4", dict(central, seed=4)),
+               ("a-central-s5", dict(adaptive, seed=5)), ("central-s5", dict(central, seed=5))])
 
 
 def machine():
@@ -57,10 +71,12 @@ def train(args, row, prune):
            "--arch", "fashion-vgg", "--epochs", str(epochs), "--seed", str(row["seed"]),
            "--target", str(row["target"]), "--saliency", row["saliency"],
            "--out", f"target/study/{row['seed']}-{time.time_ns()}.ocsp"] + schedule_args(row["schedule"], epochs)
-    if args.train_subset:
+    if args.train_subset and not row["full"]:
         cmd += ["--train-subset", str(args.train_subset), "--test-subset", str(args.test_subset)]
     if prune:
-        cmd += REFERENCE + ["--hard-cap", str(round(0.6 * epochs))]
+        cmd += (ADAPTIVE if row["rules"] == "adaptive" else REFERENCE) + ["--hard-cap", str(round(0.6 * epochs)),
+                                                                          "--channel-multiple",
+                                                                          str(row["channel_multiple"])]
     else:
         cmd += ["--no-prune"]
     start = time.monotonic()
@@ -72,9 +88,10 @@ def train(args, row, prune):
     final = re.search(r"final: test accuracy ([\d.]+)%.*?FLOPs [\d.]+ M \(([\d.]+)% reduction\), params ([\d.]+) M", text)
     t_star = re.search(r"^t\* = epoch (\d+) \((\w+)\)", text, re.M)
     t_sl = re.search(r"^t_sl-start = epoch (\d+)", text, re.M)
+    surgery = re.search(r"^removal at t\* = .*\(drop (-?[\d.]+) points", text, re.M)
     return dict(acc=float(final.group(1)), flops=float(final.group(2)), params=float(final.group(3)),
                 t_star=t_star.group(1) if t_star else "-", reason=t_star.group(2) if t_star else "none",
-                t_sl=t_sl.group(1) if t_sl else "-", seconds=seconds)
+                t_sl=t_sl.group(1) if t_sl else "-", surgery=surgery.group(1) if surgery else "-", seconds=seconds)
 
 
 def load_rows():
@@ -86,10 +103,12 @@ def load_rows():
 
 def write_table(rows):
     head = ("| id | rules | schedule | epochs | target | saliency | seed | data | dense acc | pruned acc | drop (pts) "
-            "| t* (reason) | t_sl-start | FLOPs cut | params (M) | wall pruned/dense |\n|" + " --- |" * 16 + "\n")
+            "| t* (reason) | t_sl-start | drop at surgery (pts) | FLOPs cut | channel multiple | params (M) "
+            "| wall pruned/dense |\n|" + " --- |" * 18 + "\n")
     body = "".join(f"| {r['id']} | {r['rules']} | {r['schedule']} | {r['epochs']} | {r['target']} | {r['saliency']} "
                    f"| {r['seed']} | {r['data']} | {r['dense_acc']} | {r['pruned_acc']} | {r['drop_pts']} "
-                   f"| {r['t_star']} ({r['t_star_reason']}) | {r['t_sl_start']} | {r['flops_reduction']} "
+                   f"| {r['t_star']} ({r['t_star_reason']}) | {r['t_sl_start']} | {r.get('surgery_drop_pts') or '-'} "
+                   f"| {r['flops_reduction']} | {r.get('channel_multiple') or 1} "
                    f"| {r['params_m']} | {r['wall_ratio']} |\n" for r in rows)
     machines = sorted({r["machine"] for r in rows})
     text = open(STUDY).read() if os.path.exists(STUDY) else "# Study\n\n<!-- rows -->\n<!-- end of rows -->\n"
@@ -110,11 +129,11 @@ def main():
     os.makedirs("target/study", exist_ok=True)
     done = {r["id"] for r in load_rows()}
     dense_cache = {}
-    data = f"{args.train_subset}/{args.test_subset}" if args.train_subset else "60000/10000"
     for rid, row in grid():
         if rid in done or (args.only and rid not in args.only.split(",")):
             continue
-        key = (row["seed"], row["epochs"], row["schedule"])
+        data = f"{args.train_subset}/{args.test_subset}" if args.train_subset and not row["full"] else "60000/10000"
+        key = (row["seed"], row["epochs"], row["schedule"], data)
         if key not in dense_cache:
             dense_cache[key] = train(args, row, prune=False)
         dense = dense_cache[key]
@@ -126,7 +145,8 @@ def main():
                       t_star_reason=pruned["reason"], t_sl_start=pruned["t_sl"],
                       flops_reduction=f"{pruned['flops'] / 100:.3f}", params_m=f"{pruned['params']:.3f}",
                       dense_s=f"{dense['seconds']:.0f}", pruned_s=f"{pruned['seconds']:.0f}",
-                      wall_ratio=f"{pruned['seconds'] / dense['seconds']:.2f}", machine=machine())
+                      wall_ratio=f"{pruned['seconds'] / dense['seconds']:.2f}", machine=machine(),
+                      surgery_drop_pts=pruned["surgery"], channel_multiple=row["channel_multiple"])
         new = not os.path.exists(ROWS)
         with open(ROWS, "a", newline="") as f:
             w = csv.DictWriter(f, fieldnames=COLUMNS, delimiter="\t")

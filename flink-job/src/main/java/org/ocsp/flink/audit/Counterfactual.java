@@ -12,11 +12,15 @@ import org.ocsp.modelops.config.RunConfig;
 import org.ocsp.modelops.cost.CostModel;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
+import org.ocsp.modelops.saliency.GroupScores;
 import org.ocsp.modelops.selection.Selection;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.selection.SubnetworkSelector;
 import org.ocsp.modelops.setting.Setting;
+import org.ocsp.modelops.stability.Candidate;
 import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.modelops.stability.RemovalWeight;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.stability.StabilityTracker;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
@@ -90,8 +94,10 @@ public final class Counterfactual {
         int epochs = log.all(RecordType.EPOCH_COMPLETED, org.ocsp.schemas.avro.event.EpochCompleted.class).size();
         for (int t = 0; t < epochs; t++) {
             Optional<MaskSnapshot> snapshot = log.at(RecordType.MASK_SNAPSHOT, MaskSnapshot.class, t);
-            EpochDecision before = loggedTStar.isPresent() ? EpochDecision.pruned(t) : replayed.step(t,
-                    () -> RunSpecView.mask(snapshot.orElseThrow().getGroups()));
+            EpochDecision before = loggedTStar.isPresent() ? EpochDecision.pruned(t) : replayed.stepScored(t, () -> {
+                SubnetworkMask loggedMask = RunSpecView.mask(snapshot.orElseThrow().getGroups());
+                return candidate(was, loggedMask, () -> SelectionRecords.scores(snapshot.get().getSelection()));
+            });
             if (before.pruneAtEndOfEpoch()) {
                 loggedTStar = OptionalInt.of(t);
                 loggedReason = before.pruneReason().orElseThrow().name();
@@ -99,12 +105,13 @@ public final class Counterfactual {
             Selection[] chosen = new Selection[1];
             EpochDecision d;
             try {
-                d = tracker.step(t, () -> {
+                d = tracker.stepScored(t, () -> {
                     if (snapshot.isEmpty() || snapshot.get().getSelection() == null) {
                         throw new NoScores();
                     }
-                    chosen[0] = selector.select(SelectionRecords.scores(snapshot.get().getSelection()), target);
-                    return chosen[0].mask();
+                    GroupScores scores = SelectionRecords.scores(snapshot.get().getSelection());
+                    chosen[0] = selector.select(scores, target);
+                    return candidate(what, chosen[0].mask(), () -> scores);
                 });
             } catch (NoScores e) {
                 end = "epoch " + t + " needs a selection, and the log holds no scores for it ("
@@ -124,6 +131,12 @@ public final class Counterfactual {
         }
         return new Counterfactual(log.runId(), changes, rows, loggedTStar, loggedReason, OptionalInt.empty(), "",
                 Optional.empty(), end);
+    }
+
+    /** The removal weight only where the rules read it: the REFERENCE rules need no scores. */
+    private static Candidate candidate(RunSpecView view, SubnetworkMask mask, java.util.function.Supplier<GroupScores> scores) {
+        boolean adaptive = view.stabilityConfig().stabilityRules() == StabilityRules.ADAPTIVE;
+        return new Candidate(mask, adaptive ? RemovalWeight.ratio(mask, scores.get()) : 0);
     }
 
     /** Thrown inside the tracker's mask supplier when the log holds no scores for the epoch. */

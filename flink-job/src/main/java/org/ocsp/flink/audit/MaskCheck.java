@@ -7,8 +7,9 @@ import org.ocsp.schemas.avro.event.GroupMask;
 
 /**
  * Whether a logged mask can be a sub-network of the run's architecture: the architecture's groups
- * in graph order, their original widths, kept indices strictly ascending inside the group, and at
- * least the channels the per-group limit protects (OCSPruner section 3).
+ * in graph order, their original widths, kept indices strictly ascending inside the group, a kept
+ * width that is the full width or a multiple of the run's channel multiple, and at least the
+ * channels the per-group limit protects (OCSPruner section 3).
  */
 final class MaskCheck {
     private MaskCheck() {
@@ -41,6 +42,10 @@ final class MaskCheck {
             int at = bad;
             fits &= checks.check(at < 0, () -> Mismatch.of(e, where + ".kept", "index " + kept.get(at) + " at position " + at
                     + " is not strictly ascending inside [0, " + group.width() + ")"));
+            int multiple = view.selection().channelMultiple();
+            checks.check(kept.size() == group.width() || kept.size() % multiple == 0, () -> Mismatch.of(e, where + ".kept",
+                    "keeps " + kept.size() + " of " + group.width() + " channels, neither the full width nor a multiple of "
+                            + "the run's channelMultiple " + multiple));
             int minKept = group.width() - limit.maxPrunable(group.width());
             checks.check(kept.size() >= minKept, () -> Mismatch.of(e, where + ".kept", "keeps " + kept.size() + " of "
                     + group.width() + " channels, fewer than the " + minKept + " the per-group limit protects (maxPruneFraction "

@@ -6,10 +6,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.ocsp.modelops.group.ChannelGroups;
 import org.ocsp.modelops.selection.SubnetworkMask;
+import org.ocsp.flink.run.SelectionRecords;
+import org.ocsp.modelops.stability.Candidate;
 import org.ocsp.modelops.stability.EpochDecision;
+import org.ocsp.modelops.stability.RemovalWeight;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.stability.StabilityConfig;
 import org.ocsp.modelops.stability.StabilityTracker;
 import org.ocsp.schemas.RecordType;
+import org.ocsp.schemas.avro.event.AdaptiveSignal;
 import org.ocsp.schemas.avro.event.GroupJaccard;
 import org.ocsp.schemas.avro.event.MaskSnapshot;
 import org.ocsp.schemas.avro.event.PenaltyChanged;
@@ -21,7 +26,9 @@ import org.ocsp.schemas.avro.event.RegularizationStarted;
  * Recomputes every stability decision of a run by feeding the logged masks M_t into a fresh
  * model-ops {@link StabilityTracker} built from the run's logged spec, and compares each logged
  * value with the recomputed one: per-group Jaccard, s_t, J_avg, the epoch compared with, the
- * regularisation start, every lambda change, t* and its reason and mask.
+ * regularisation start, every lambda change, t* and its reason and mask. Under the ADAPTIVE rules
+ * the removal weight of every M_t is recomputed from the scores logged with it, and churn, rho and
+ * the planned path are compared too: every adaptive quantity is re-checked, none is trusted.
  */
 final class StabilityReplay {
     private final RunLog log;
@@ -68,11 +75,13 @@ final class StabilityReplay {
             }
             boolean[] asked = {false};
             Optional<SubnetworkMask> candidate = mask;
+            Optional<MaskSnapshot> logged = snapshot.map(s -> s.as(MaskSnapshot.class));
             EpochDecision d;
             try {
-                d = tracker.step(t, () -> {
+                d = tracker.stepScored(t, () -> {
                     asked[0] = true;
-                    return candidate.orElseThrow(() -> new IllegalStateException("no usable mask"));
+                    SubnetworkMask mt = candidate.orElseThrow(() -> new IllegalStateException("no usable mask"));
+                    return new Candidate(mt, adaptive(config) ? removalWeight(mt, logged.orElseThrow()) : 0);
                 });
             } catch (IllegalStateException | IllegalArgumentException e) {
                 int epoch = t;
@@ -102,8 +111,22 @@ final class StabilityReplay {
         return decisions;
     }
 
+    private static boolean adaptive(StabilityConfig config) {
+        return config.stabilityRules() == StabilityRules.ADAPTIVE;
+    }
+
+    /** rho_t recomputed from the kept channels and the scores the snapshot logged with them. */
+    private static double removalWeight(SubnetworkMask mask, MaskSnapshot m) {
+        if (m.getSelection() == null) {
+            throw new IllegalStateException("no selection scores logged: the ADAPTIVE rules decide from the removal "
+                    + "weight of M_t, which needs them");
+        }
+        return RemovalWeight.ratio(mask, SelectionRecords.scores(m.getSelection()));
+    }
+
     private void compareSnapshot(LoggedEvent e, EpochDecision d, StabilityConfig config) {
         MaskSnapshot m = e.as(MaskSnapshot.class);
+        compareAdaptiveSignal(e, m.getAdaptive(), d, config);
         Integer compared = d.groupJaccard().isEmpty() ? null : d.epoch() - config.lag();
         checks.check(java.util.Objects.equals(m.getComparedWithEpoch(), compared), () -> Mismatch.of(e,
                 "MaskSnapshot.comparedWithEpoch", Checks.loggedVsRecomputed(m.getComparedWithEpoch(), compared)));
@@ -124,6 +147,35 @@ final class StabilityReplay {
         double j = d.stability().orElseThrow();
         checks.check(Checks.same(m.getStabilityScore(), j), () -> Mismatch.of(e, "MaskSnapshot.stabilityScore",
                 Checks.loggedVsRecomputed(m.getStabilityScore(), j) + " (J_avg, mean of the last " + config.window() + " s_t)"));
+    }
+
+    private void compareAdaptiveSignal(LoggedEvent e, AdaptiveSignal a, EpochDecision d, StabilityConfig config) {
+        if (!adaptive(config)) {
+            checks.check(a == null, () -> Mismatch.of(e, "MaskSnapshot.adaptive", "logged, but the run's spec has the "
+                    + "reference's rules (no adaptive settings)"));
+            return;
+        }
+        if (!checks.check(a != null, () -> Mismatch.of(e, "MaskSnapshot.adaptive", "missing: the run's spec has the "
+                + "ADAPTIVE rules, which decide every monitored epoch from churn and removal weight"))) {
+            return;
+        }
+        Double churn = d.churn().isPresent() ? d.churn().getAsDouble() : null;
+        checks.check(sameOrBothNull(a.getChurn(), churn), () -> Mismatch.of(e, "MaskSnapshot.adaptive.churn",
+                Checks.loggedVsRecomputed(a.getChurn(), churn) + " (share of the channels M_" + d.epoch()
+                        + " removes that M_" + (d.epoch() - 1) + " kept)"));
+        double rho = d.removalWeightRatio().getAsDouble();
+        checks.check(Checks.same(a.getRemovalWeightRatio(), rho), () -> Mismatch.of(e,
+                "MaskSnapshot.adaptive.removalWeightRatio", Checks.loggedVsRecomputed(a.getRemovalWeightRatio(), rho)
+                        + " (mean logged score of the removed channels / of the kept ones)"));
+        Double planned = d.plannedRatio().isPresent() ? d.plannedRatio().getAsDouble() : null;
+        checks.check(sameOrBothNull(a.getPlannedRatio(), planned), () -> Mismatch.of(e,
+                "MaskSnapshot.adaptive.plannedRatio", Checks.loggedVsRecomputed(a.getPlannedRatio(), planned)
+                        + " (the geometric path from the start's removal weight to adaptiveNegligibleRatio "
+                        + config.adaptiveNegligibleRatio() + ")"));
+    }
+
+    private static boolean sameOrBothNull(Double logged, Double recomputed) {
+        return logged == null || recomputed == null ? logged == recomputed : Checks.same(logged, recomputed);
     }
 
     private void compareRegularization(int t, EpochDecision d) {
@@ -149,6 +201,10 @@ final class StabilityReplay {
 
     private String ruleOf(EpochDecision d) {
         var s = view.spec().getStability();
+        if (s.getAdaptive() != null) {
+            return "ADAPTIVE rules: churn(" + d.epoch() + ") = " + (d.churn().isPresent() ? d.churn().getAsDouble() : "none")
+                    + ", adaptiveStartChurn " + s.getAdaptive().getStartChurn();
+        }
         String jAvg = d.stability().isPresent() ? "J_avg(" + d.epoch() + ") = " + d.stability().getAsDouble() + ", " : "";
         return jAvg + "mode " + s.getRegularizationStart() + (s.getSlStart() != null ? ", slStart " + s.getSlStart() : "")
                 + ", plateauEps " + s.getPlateauEps();
@@ -164,19 +220,29 @@ final class StabilityReplay {
                 + lambda + " at epoch " + t)) && logged.isPresent()) {
             PenaltyChanged p = logged.get().as(PenaltyChanged.class);
             checks.check(Checks.same(p.getLambdaNew(), lambda), () -> Mismatch.of(logged.get(), "PenaltyChanged.lambdaNew",
-                    Checks.loggedVsRecomputed(p.getLambdaNew(), lambda) + " (lambdaStart + k * lambdaDelta every "
-                            + view.spec().getStability().getLambdaInterval() + " epochs)"));
+                    Checks.loggedVsRecomputed(p.getLambdaNew(), lambda) + " (" + lambdaRule() + ")"));
             checks.check(Checks.same(p.getLambdaOld(), previous), () -> Mismatch.of(logged.get(), "PenaltyChanged.lambdaOld",
                     Checks.loggedVsRecomputed(p.getLambdaOld(), previous)));
         }
         return lambda;
     }
 
+    private String lambdaRule() {
+        var s = view.spec().getStability();
+        return s.getAdaptive() != null ? "ADAPTIVE: previous lambda * min(adaptiveMaxRise " + s.getAdaptive().getMaxRise()
+                + ", max(1, (rho / planned) ^ adaptiveGain " + s.getAdaptive().getGain() + "))"
+                : "lambdaStart + k * lambdaDelta every " + s.getLambdaInterval() + " epochs";
+    }
+
     private void comparePruning(int t, EpochDecision d, StabilityConfig config) {
         Optional<LoggedEvent> logged = find(RecordType.PRUNING_EVENT, t);
-        String rule = d.stability().isPresent() ? "J_avg(" + t + ") = " + d.stability().getAsDouble() + ", tau "
-                + config.tau() + ", hard cap " + (config.hardCap().isPresent() ? config.hardCap().getAsInt() : "none")
-                : "phase " + d.phase();
+        String cap = ", hard cap " + (config.hardCap().isPresent() ? config.hardCap().getAsInt() : "none");
+        String rule = d.stability().isEmpty() ? "phase " + d.phase() : adaptive(config)
+                ? "J_avg(" + t + ") = " + d.stability().getAsDouble() + ", churn " + (d.churn().isPresent()
+                        ? d.churn().getAsDouble() : "none") + ", rho " + d.removalWeightRatio().getAsDouble()
+                        + "; stable needs churn <= " + config.adaptiveStopChurn() + " or J_avg >= tau " + config.tau()
+                        + ", negligible needs rho <= " + config.adaptiveNegligibleRatio() + cap
+                : "J_avg(" + t + ") = " + d.stability().getAsDouble() + ", tau " + config.tau() + cap;
         if (!checks.check(logged.isPresent() == d.pruneAtEndOfEpoch(), () -> logged.isPresent()
                 ? Mismatch.of(logged.get(), "PruningEvent", "logged with t* = " + t + ", but the recomputed run does not "
                 + "prune at epoch " + t + " (" + rule + ")")

@@ -33,11 +33,13 @@ import org.ocsp.modelops.saliency.GroupScores;
 import org.ocsp.modelops.selection.SubnetworkMask;
 import org.ocsp.modelops.stability.EpochDecision;
 import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.stability.StabilityState;
 import org.ocsp.modelops.stability.StabilityStateSerializer;
 import org.ocsp.modelops.stability.StabilityTracker;
 import org.ocsp.modelops.train.EpochDecider;
 import org.ocsp.schemas.EventCodec;
+import org.ocsp.schemas.avro.event.AdaptiveSignal;
 import org.ocsp.schemas.avro.event.ConsumedOffset;
 import org.ocsp.schemas.avro.event.EpochCompleted;
 import org.ocsp.schemas.avro.event.EventHeader;
@@ -236,8 +238,9 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         double stability = d.stability().orElse(0);
         if (d.regularizationStartedNow()) {
             boolean fixed = m.config.regularizationStart() == org.ocsp.modelops.stability.RegularizationStartMode.FIXED;
-            String reason = fixed
-                    ? "epoch " + t + " > slStart + 1 = " + (m.config.slStart() + 1)
+            String reason = adaptive(m)
+                    ? "churn(" + t + ") = " + d.churn().getAsDouble() + " <= adaptiveStartChurn " + m.config.adaptiveStartChurn()
+                    : fixed ? "epoch " + t + " > slStart + 1 = " + (m.config.slStart() + 1)
                     : "J_avg(" + t + ") - J_avg(" + (t - 2) + ") = " + (before.recentStabilityScores().isEmpty() ? stability
                             : stability - before.recentStabilityScores().get(0))
                             + " <= eps " + m.config.plateauEps();
@@ -262,7 +265,18 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
                 .setSaliencyDigest(SelectionRecords.DIGEST_PREFIX + scores.map(GroupScores::digest).orElse(""))
                 .setSelection(scores.isEmpty() ? null : SelectionRecords.inputs(m.groups, scores.get(),
                         decider.lastSelection().orElseThrow()))
+                .setAdaptive(adaptive(m) ? adaptiveSignal(d) : null)
                 .build());
+    }
+
+    private static boolean adaptive(RunModel m) {
+        return m.config.stabilityRules() == StabilityRules.ADAPTIVE;
+    }
+
+    private static AdaptiveSignal adaptiveSignal(EpochDecision d) {
+        return AdaptiveSignal.newBuilder().setChurn(d.churn().isPresent() ? d.churn().getAsDouble() : null)
+                .setRemovalWeightRatio(d.removalWeightRatio().getAsDouble())
+                .setPlannedRatio(d.plannedRatio().isPresent() ? d.plannedRatio().getAsDouble() : null).build();
     }
 
     private PruningEvent pruningEvent(RunModel m, int t, TrainerOutput o, EpochDecision d, SubnetworkMask mask,
@@ -277,8 +291,7 @@ public final class StabilityOperator extends KeyedProcessFunction<String, Traine
         CostModel dense = CostModel.of(m.graph);
         CostModel pruned = CostModel.of(GraphResizer.withWidths(m.graph, m.groups, after));
         return PruningEvent.newBuilder().setHeader(header(m, t, o)).setTStar(t)
-                .setReason(d.pruneReason().get() == org.ocsp.modelops.stability.PruneReason.HARD_CAP
-                        ? PruningReason.HARD_CAP : PruningReason.TAU_REACHED)
+                .setReason(PruningReason.valueOf(d.pruneReason().get().name()))
                 .setStabilityScore(stability).setFinalMask(SelectionRecords.groupMasks(m.groups, mask)).setChannelCounts(counts)
                 .setFlopsBefore(dense.flops()).setFlopsAfter(pruned.flops()).setParamsBefore(dense.params())
                 .setParamsAfter(pruned.params()).build();

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -39,11 +40,13 @@ import org.ocsp.modelops.selection.PruningLimit;
 import org.ocsp.modelops.selection.SelectionSettings;
 import org.ocsp.modelops.stability.JaccardAveraging;
 import org.ocsp.modelops.stability.StabilityConfig;
+import org.ocsp.modelops.stability.StabilityRules;
 import org.ocsp.modelops.train.LearningRateSchedule;
 import org.ocsp.modelops.train.SgdConfig;
 import org.ocsp.modelops.train.TrainingSettings;
 import org.ocsp.schemas.RecordType;
 import org.ocsp.schemas.ReleasedSchemas;
+import org.ocsp.schemas.avro.event.AdaptiveSpec;
 import org.ocsp.schemas.avro.event.ConvAlgorithmKind;
 import org.ocsp.schemas.avro.event.CosineSchedule;
 import org.ocsp.schemas.avro.event.EngineKind;
@@ -60,6 +63,7 @@ import org.ocsp.schemas.avro.event.RunSpec;
 import org.ocsp.schemas.avro.event.RunStarted;
 import org.ocsp.schemas.avro.event.SelectionSpec;
 import org.ocsp.schemas.avro.event.StabilitySpec;
+import org.ocsp.schemas.avro.event.StepSchedule;
 
 /**
  * The bridge between the logged {@link RunSpec} and model-ops, in both directions: a declared
@@ -132,17 +136,31 @@ public final class RunSpecs {
                         .setLambdaInterval(c.get(RunConfigDef.LAMBDA_INTERVAL))
                         .setHardCapEpoch(c.find(RunConfigDef.HARD_CAP).orElse(null))
                         .setJaccardAveraging(JaccardAveragingKind.valueOf(c.get(RunConfigDef.JACCARD_AVERAGING).name()))
-                        .build())
+                        .setAdaptive(adaptiveSpec(c)).build())
                 .setSelection(SelectionSpec.newBuilder().setMaxPruneFraction(c.get(RunConfigDef.MAX_PRUNE_FRACTION))
                         .setPruneLimitRate(c.get(RunConfigDef.PRUNE_LIMIT_RATE))
                         .setFlopsTolerance(c.get(RunConfigDef.FLOPS_TOLERANCE))
-                        .setCostAware(c.get(RunConfigDef.COST_AWARE)).build())
+                        .setCostAware(c.get(RunConfigDef.COST_AWARE))
+                        .setChannelMultiple(c.get(RunConfigDef.CHANNEL_MULTIPLE)).build())
                 .setSaliency(AVRO_SALIENCY.get(c.get(RunConfigDef.SALIENCY)))
                 .setSeed(c.get(RunConfigDef.SEED))
                 .setExecution(ExecutionSpec.newBuilder()
                         .setEngine(EngineKind.valueOf(c.get(RunConfigDef.ENGINE).name()))
                         .setConvAlgorithm(ConvAlgorithmKind.valueOf(c.get(RunConfigDef.CONV_ALGORITHM).name())).build())
                 .build();
+    }
+
+    // Logged only under the ADAPTIVE rules: null is what every log before them says (the reference's).
+    private static AdaptiveSpec adaptiveSpec(RunConfig c) {
+        if (c.get(RunConfigDef.STABILITY_RULES) != StabilityRules.ADAPTIVE) {
+            return null;
+        }
+        return AdaptiveSpec.newBuilder().setStartChurn(c.get(RunConfigDef.ADAPTIVE_START_CHURN))
+                .setStopChurn(c.get(RunConfigDef.ADAPTIVE_STOP_CHURN))
+                .setNegligibleRatio(c.get(RunConfigDef.ADAPTIVE_NEGLIGIBLE_RATIO))
+                .setPathShare(c.get(RunConfigDef.ADAPTIVE_PATH_SHARE))
+                .setLambdaStart(c.get(RunConfigDef.ADAPTIVE_LAMBDA_START)).setGain(c.get(RunConfigDef.ADAPTIVE_GAIN))
+                .setMaxRise(c.get(RunConfigDef.ADAPTIVE_MAX_RISE)).build();
     }
 
     // Milestones in whole epochs, so the logged spec reads the same whatever the batches per epoch.
@@ -157,6 +175,10 @@ public final class RunSpecs {
             case MULTI_STEP:
                 params = MultiStepSchedule.newBuilder().setGamma(c.get(RunConfigDef.LR_GAMMA))
                         .setMilestoneEpochs(Arrays.stream(c.milestoneEpochs()).boxed().toList()).build();
+                break;
+            case STEP:
+                params = StepSchedule.newBuilder().setGamma(c.get(RunConfigDef.LR_GAMMA))
+                        .setStepEpochs(c.stepEpochs()).build();
                 break;
             default:
                 params = CosineSchedule.newBuilder().setFinalLearningRate(c.get(RunConfigDef.LR_FINAL))
@@ -185,8 +207,8 @@ public final class RunSpecs {
         }
     }
 
-    // An unbounded spec plans no epochs; its schedule's horizon stands in for them (MULTI_STEP has
-    // none: its milestones are explicit), so the rest of its settings is checked alike.
+    // An unbounded spec plans no epochs; its schedule's horizon stands in for them (MULTI_STEP and
+    // STEP have none: their steps are explicit), so the rest of its settings is checked alike.
     private static RunConfig.Builder builder(RunSpec spec) {
         StabilitySpec s = spec.getStability();
         OptimizerSpec o = spec.getOptimizer();
@@ -223,12 +245,31 @@ public final class RunSpecs {
         if (s.getJaccardAveraging() != null) {
             b.set(RunConfigDef.JACCARD_AVERAGING, JaccardAveraging.valueOf(s.getJaccardAveraging().name()));
         }
+        AdaptiveSpec a = s.getAdaptive();
+        if (a != null) {
+            b.set(RunConfigDef.STABILITY_RULES, StabilityRules.ADAPTIVE)
+                    .set(RunConfigDef.ADAPTIVE_START_CHURN, a.getStartChurn())
+                    .set(RunConfigDef.ADAPTIVE_STOP_CHURN, a.getStopChurn())
+                    .set(RunConfigDef.ADAPTIVE_NEGLIGIBLE_RATIO, a.getNegligibleRatio())
+                    .set(RunConfigDef.ADAPTIVE_PATH_SHARE, a.getPathShare())
+                    .set(RunConfigDef.ADAPTIVE_LAMBDA_START, a.getLambdaStart())
+                    .set(RunConfigDef.ADAPTIVE_GAIN, a.getGain()).set(RunConfigDef.ADAPTIVE_MAX_RISE, a.getMaxRise());
+        }
+        b.set(RunConfigDef.CHANNEL_MULTIPLE, sel.getChannelMultiple());
         b.set(RunConfigDef.LR_PER_ITERATION, spec.getLrSchedule().getPerIteration());
         Object params = spec.getLrSchedule().getParams();
         if (params instanceof CosineSchedule c) {
             b.set(RunConfigDef.LR_FINAL, c.getFinalLearningRate()).set(RunConfigDef.LR_HORIZON, c.getHorizonEpochs());
         } else if (params instanceof LinearSchedule l) {
             b.set(RunConfigDef.LR_FINAL, l.getFinalLearningRate()).set(RunConfigDef.LR_HORIZON, l.getHorizonEpochs());
+        }
+        if (params instanceof StepSchedule st) {
+            b.set(RunConfigDef.LR_GAMMA, st.getGamma());
+            // A derived period stays derived, as milestones do below.
+            boolean derived = epochs != null && epochs >= 1 && st.getStepEpochs() == RunConfig.defaultStepEpochs(epochs);
+            if (!derived) {
+                b.set(RunConfigDef.LR_STEP_EPOCHS, st.getStepEpochs());
+            }
         }
         if (params instanceof MultiStepSchedule m) {
             b.set(RunConfigDef.LR_GAMMA, m.getGamma());
@@ -258,11 +299,12 @@ public final class RunSpecs {
         Object params = s.getParams();
         boolean match = (s.getKind() == LrScheduleKind.COSINE && params instanceof CosineSchedule)
                 || (s.getKind() == LrScheduleKind.LINEAR && params instanceof LinearSchedule)
-                || (s.getKind() == LrScheduleKind.MULTI_STEP && params instanceof MultiStepSchedule);
+                || (s.getKind() == LrScheduleKind.MULTI_STEP && params instanceof MultiStepSchedule)
+                || (s.getKind() == LrScheduleKind.STEP && params instanceof StepSchedule);
         if (!match) {
             p.add("Invalid value " + params + " for configuration lrSchedule.params: does not match kind " + s.getKind());
         }
-        if (horizonEpochs(spec) == null && s.getKind() != LrScheduleKind.MULTI_STEP) {
+        if (horizonEpochs(spec) == null && s.getKind() != LrScheduleKind.MULTI_STEP && s.getKind() != LrScheduleKind.STEP) {
             p.add("Missing configuration lrSchedule.params.horizonEpochs: needed when epochsPlanned is not set");
         }
         if (spec.getStability().getRegularizationStart() == RegularizationStartMode.FIXED
@@ -302,6 +344,8 @@ public final class RunSpecs {
                 if (back.equals(spec)) {
                     return olderBytes;
                 }
+            } catch (AvroTypeException e) {
+                // A symbol or a union branch the older schema lacks (e.g. STEP): it cannot hold the spec.
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot project a run spec onto an earlier schema", e);
             }
@@ -369,7 +413,8 @@ public final class RunSpecs {
     public static SelectionSettings selection(RunSpec spec) {
         SelectionSpec s = spec.getSelection();
         return new SelectionSettings(spec.getFlopsReductionTarget(),
-                new PruningLimit(s.getMaxPruneFraction(), s.getPruneLimitRate()), s.getFlopsTolerance());
+                new PruningLimit(s.getMaxPruneFraction(), s.getPruneLimitRate()), s.getFlopsTolerance(),
+                s.getChannelMultiple());
     }
 
     /** @throws InvalidRunSpecException for a spec that is not valid */

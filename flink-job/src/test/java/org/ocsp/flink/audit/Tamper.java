@@ -13,7 +13,7 @@ import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.UnreadableRecordException;
 
 /** Test helper: changed copies of a log (events decoded afresh from their bytes, changed, re-encoded). */
-final class Tamper {
+public final class Tamper {
     private static final EventCodec CODEC = EventCodec.create();
 
     private Tamper() {
@@ -42,7 +42,7 @@ final class Tamper {
         }
     }
 
-    static <T extends SpecificRecord> RunLog change(RunLog log, Predicate<LoggedEvent> which, Class<T> type,
+    public static <T extends SpecificRecord> RunLog change(RunLog log, Predicate<LoggedEvent> which, Class<T> type,
                                                     Consumer<T> change) {
         List<LoggedEvent> events = new ArrayList<>(log.inLogOrder());
         int i = indexOf(events, which);

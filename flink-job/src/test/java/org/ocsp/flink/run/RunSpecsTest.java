@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.ocsp.modelops.stability.StabilityRules;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -105,7 +106,49 @@ class RunSpecsTest {
                 RunConfig.builder().set(RunConfigDef.EPOCHS, 8).set(RunConfigDef.LR_FINAL, 0.01)
                         .set(RunConfigDef.LR_HORIZON, 12).set(RunConfigDef.LR_PER_ITERATION, false).build(),
                 RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.LINEAR).set(RunConfigDef.EPOCHS, 20)
-                        .set(RunConfigDef.LR_FINAL, 0.002).set(RunConfigDef.LR_HORIZON, 5).build());
+                        .set(RunConfigDef.LR_FINAL, 0.002).set(RunConfigDef.LR_HORIZON, 5).build(),
+                RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.STEP).set(RunConfigDef.EPOCHS, 30)
+                        .set(RunConfigDef.LR_STEP_EPOCHS, 7).set(RunConfigDef.LR_GAMMA, 0.2)
+                        .set(RunConfigDef.CHANNEL_MULTIPLE, 8).build(),
+                RunConfig.builder().set(RunConfigDef.SCHEDULE, ScheduleKind.STEP).set(RunConfigDef.EPOCHS, 12).build(),
+                RunConfig.builder().set(RunConfigDef.STABILITY_RULES, StabilityRules.ADAPTIVE)
+                        .set(RunConfigDef.ADAPTIVE_START_CHURN, 0.3).set(RunConfigDef.ADAPTIVE_STOP_CHURN, 0.01)
+                        .set(RunConfigDef.ADAPTIVE_NEGLIGIBLE_RATIO, 0.02).set(RunConfigDef.ADAPTIVE_PATH_SHARE, 0.4)
+                        .set(RunConfigDef.ADAPTIVE_LAMBDA_START, 0.02).set(RunConfigDef.ADAPTIVE_GAIN, 1.5)
+                        .set(RunConfigDef.ADAPTIVE_MAX_RISE, 3.0).build(),
+                RunConfig.builder().set(RunConfigDef.STABILITY_RULES, StabilityRules.ADAPTIVE).build());
+    }
+
+    @Test
+    void aSpecWithoutTheIssue18SettingsKeepsTheHashOfSchemaV3() throws Exception {
+        RunSpec reference = spec();
+        assertEquals(1, reference.getSelection().getChannelMultiple());
+        assertNull(reference.getStability().getAdaptive());
+        Schema v3Spec = ReleasedSchemas.fromClasspath().versions(RecordType.RUN_STARTED).get(2).schema()
+                .getField("spec").schema();
+        assertNull(v3Spec.getField("selection").schema().getField("channelMultiple"), "v3 predates channelMultiple");
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        var enc = EncoderFactory.get().binaryEncoder(current, null);
+        new SpecificDatumWriter<RunSpec>(RunSpec.class).write(reference, enc);
+        enc.flush();
+        GenericRecord asV3 = new GenericDatumReader<GenericRecord>(RunSpec.getClassSchema(), v3Spec)
+                .read(null, DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
+        ByteArrayOutputStream v3Bytes = new ByteArrayOutputStream();
+        var v3Enc = EncoderFactory.get().binaryEncoder(v3Bytes, null);
+        new GenericDatumWriter<GenericRecord>(v3Spec).write(asV3, v3Enc);
+        v3Enc.flush();
+        String v3Hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(v3Bytes.toByteArray()));
+        assertEquals(v3Hash, RunSpecs.configHash(reference));
+
+        RunSpec multiple = spec();
+        multiple.getSelection().setChannelMultiple(8);
+        RunSpec step = spec();
+        step.getLrSchedule().setKind(org.ocsp.schemas.avro.event.LrScheduleKind.STEP);
+        step.getLrSchedule().setParams(org.ocsp.schemas.avro.event.StepSchedule.newBuilder().setStepEpochs(3)
+                .setGamma(0.1).build());
+        for (RunSpec newer : List.of(multiple, step)) {
+            assertNotEquals(v3Hash, RunSpecs.configHash(newer), "a v4 setting is hashed with the v4 schema");
+        }
     }
 
     @ParameterizedTest
