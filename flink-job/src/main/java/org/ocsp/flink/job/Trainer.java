@@ -124,6 +124,11 @@ public final class Trainer extends KeyedCoProcessFunction<String, RunBatch, Cont
         live.checkpoint(selectKey);
     }
 
+    /** Runs this task holds in memory (models, gauges): only the live ones, whatever ended before. */
+    int runsInMemory() {
+        return Math.max(live.count(), metrics.runsWithGauges());
+    }
+
     @Override
     public void close() {
         if (live != null) {

@@ -142,9 +142,14 @@ class TrainerCheckpointTest {
     static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
             StateBackend backend, Path modelDir, OperatorSubtaskState restoreFrom, BatchReader reader, long waitingBytes,
             long runMemoryBytes, long decisionWaitLimitMillis) throws Exception {
+        return harness(new Trainer(new DeadLetters("dead"), modelDir.toString(), reader, waitingBytes, runMemoryBytes,
+                decisionWaitLimitMillis), backend, restoreFrom);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
+            Trainer trainer, StateBackend backend, OperatorSubtaskState restoreFrom) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(new TrainerOperator(new Trainer(new DeadLetters("dead"),
-                        modelDir.toString(), reader, waitingBytes, runMemoryBytes, decisionWaitLimitMillis)),
+                new KeyedTwoInputStreamOperatorTestHarness<>(new TrainerOperator(trainer),
                         b -> b.runId, e -> e.runId, Types.STRING);
         h.setStateBackend(backend);
         if (restoreFrom != null) {

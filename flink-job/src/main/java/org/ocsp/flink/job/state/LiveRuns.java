@@ -65,6 +65,11 @@ public final class LiveRuns implements AutoCloseable {
         }
     }
 
+    /** Runs whose model is in memory now. */
+    public int count() {
+        return live.size();
+    }
+
     /** Frees a finished run's native memory. */
     public void end(String runId) {
         LiveRun r = live.remove(runId);
