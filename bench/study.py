@@ -50,10 +50,15 @@ def grid():
     central = dict(rules="reference", schedule="cosine", epochs=30, target=0.5, saliency="L2", seed=1,
                    channel_multiple=1, full=False)
     adaptive = dict(central, rules="adaptive")
-    return (one_factor_rows("", central) + one_factor_rows("a-", adaptive)
-            + [("a-step10-s2", dict(adaptive, schedule="step10", seed=2)),
+    # The adaptive rows cheapest first for what they show (the 60-epoch row and the full set last).
+    first = ["a-central-s1", "a-central-s2", "a-central-s3", "a-step10", "a-target0.3", "a-target0.7", "a-taylor",
+             "a-bn-scale", "a-cosine20"]
+    adaptive_rows = dict(one_factor_rows("a-", adaptive))
+    return (one_factor_rows("", central) + [(rid, adaptive_rows[rid]) for rid in first]
+            + [("a-cm8", dict(adaptive, channel_multiple=8)),
+               ("a-step10-s2", dict(adaptive, schedule="step10", seed=2)),
                ("step10-s2", dict(central, schedule="step10", seed=2)),
-               ("a-cm8", dict(adaptive, channel_multiple=8)), ("cm8", dict(central, channel_multiple=8)),
+               ("a-cosine60", adaptive_rows["a-cosine60"]), ("cm8", dict(central, channel_multiple=8)),
                ("a-central-s1-full", dict(adaptive, full=True)), ("central-s1-full", dict(central, full=True)),
                ("a-central-s4", dict(adaptive, seed=4)), ("central-s4", dict(central, seed=4)),
                ("a-central-s5", dict(adaptive, seed=5)), ("central-s5", dict(central, seed=5))])

@@ -79,6 +79,18 @@ class ReviewerQuestionsTest {
     }
 
     @Test
+    void whatIfTheAdaptiveRulesDecidesFromTheLoggedScores() {
+        // Start as soon as churn is known (epoch 2: M_1 is the first mask), and nearly any weight is negligible.
+        Counterfactual w = Counterfactual.of(log, Map.of(StabilitySettings.STABILITY_RULES, "ADAPTIVE",
+                StabilitySettings.ADAPTIVE_START_CHURN, "1", StabilitySettings.ADAPTIVE_STOP_CHURN, "0.999",
+                StabilitySettings.ADAPTIVE_NEGLIGIBLE_RATIO, "0.999"));
+        System.out.print(w.describe());
+        assertEquals(java.util.OptionalInt.of(2), w.tStar(), w.describe());
+        assertTrue(w.describe().contains("what-if t*: 2 (STABLE_AND_NEGLIGIBLE"), w.describe());
+        assertEquals("REGULARIZING", w.rows().get(2).phase(), w.describe());
+    }
+
+    @Test
     void whatIfAnotherTargetSelectsOtherMasksAndMarksLaterEpochsApproximate() {
         Counterfactual w = Counterfactual.of(log, Map.of(RunConfigDef.TARGET, "0.3"));
         System.out.print(w.describe());

@@ -72,8 +72,8 @@ public final class StabilitySettings {
 
     public static final Setting<Double> ADAPTIVE_STOP_CHURN = Setting.ofDouble("adaptive-stop-churn").optDefault(0.02)
             .optValidator(Validator.fromUntil(0, 1).because("(a share of the channels to remove)"))
-            .setDoc("ADAPTIVE: t* needs at most this share of the channels selected for removal to have been kept one "
-                    + "epoch earlier").build();
+            .setDoc("ADAPTIVE: the selection is stable, a condition of t*, when at most this share of the channels "
+                    + "selected for removal were kept one epoch earlier (or when J_avg >= tau)").build();
 
     public static final Setting<Double> ADAPTIVE_NEGLIGIBLE_RATIO = Setting.ofDouble("adaptive-negligible-ratio")
             .optDefault(0.05).optValidator(Validator.between(0, 1))
