@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -20,7 +19,6 @@ import org.ocsp.flink.audit.LoggedEvent;
 import org.ocsp.flink.audit.RunLog;
 import org.ocsp.flink.audit.VerificationResult;
 import org.ocsp.flink.chain.EventChain;
-import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.schemas.EventCodec;
 import org.ocsp.schemas.RecordType;
@@ -67,9 +65,7 @@ class RunFailureTest {
                 h.processElement1(good.get(i), 0);
             }
             outputs = h.extractOutputValues();
-            for (StreamRecord<OutRecord> r : h.getSideOutput(DeadLetters.TAG)) {
-                dead.add(CODEC.decode(r.getValue().value, DeadLetter.class));
-            }
+            dead.addAll(EmittedDeadLetters.of(h));
         }
         List<TrainerOutput> failed = outputs.stream().filter(o -> o.kind == TrainerOutput.Kind.FAILED).toList();
         assertEquals(1, failed.size(), "one FAILED output");

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -42,13 +40,7 @@ class RunRequestGateTest {
     }
 
     private static List<DeadLetter> deadLetters(OneInputStreamOperatorTestHarness<RawRecord, OutRecord> h) throws Exception {
-        List<DeadLetter> out = new ArrayList<>();
-        if (h.getSideOutput(DeadLetters.TAG) != null) {
-            for (StreamRecord<OutRecord> r : h.getSideOutput(DeadLetters.TAG)) {
-                out.add(CODEC.decode(r.getValue().value, DeadLetter.class));
-            }
-        }
-        return out;
+        return EmittedDeadLetters.of(h);
     }
 
     @Test

@@ -11,7 +11,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ocsp.flink.job.deadletter.DeadLetters;
 import org.ocsp.flink.run.RunSpecs;
 import org.ocsp.modelops.group.ChannelGroup;
 import org.ocsp.modelops.group.ChannelGroups;
@@ -28,13 +27,7 @@ class TrainerRefusalsTest {
 
     private static List<DeadLetter> deadLetters(KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent,
             TrainerOutput> h) throws Exception {
-        List<DeadLetter> out = new ArrayList<>();
-        if (h.getSideOutput(DeadLetters.TAG) != null) {
-            for (StreamRecord<OutRecord> r : h.getSideOutput(DeadLetters.TAG)) {
-                out.add(CODEC.decode(r.getValue().value, DeadLetter.class));
-            }
-        }
-        return out;
+        return EmittedDeadLetters.of(h);
     }
 
     @Test
