@@ -19,7 +19,10 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -123,6 +126,68 @@ class TrainerCheckpointTest {
         long spread = Collections.max(sizesAtCuts) - Collections.min(sizesAtCuts);
         assertTrue(spread < batchBytes, "keyed state in full snapshots at three cuts (" + sizesAtCuts + " bytes) differ by "
                 + spread + ", less than one batch (" + batchBytes + "): no consumed batch is in the state");
+    }
+
+    /** The release whose trainer state {@link #aTrainerStateOfThePreviousReleaseContinuesExactly} restores. */
+    static final String PREVIOUS_RELEASE = "776cc9d";
+    /** Where the cut lands: epoch 0 done, epoch 1's first batches waiting for its decision. */
+    private static final int RELEASE_CUT = TRAIN_BATCHES + 2 + WAITING;
+
+    /**
+     * Writes the fixture that the previous release's build left: run this test class in a checkout of
+     * that release with {@code -Docsp.release-state.write=DIR}. The state is a heap-backend snapshot
+     * (self-contained bytes; RocksDB's incremental snapshots point at local files).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "ocsp.release-state.write", matches = ".+")
+    void writeTheTrainerStateOfThisRelease(@TempDir Path dir) throws Exception {
+        Path out = Path.of(System.getProperty("ocsp.release-state.write"));
+        java.nio.file.Files.createDirectories(out);
+        List<Object> stream = stream();
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                harness(new HashMapStateBackend(), dir, null, new StreamReader(stream),
+                        JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20)) {
+            h.processElement2(TrainerInputs.runStarted(RUN, spec()), 0);
+            for (int i = 0; i < RELEASE_CUT; i++) {
+                feed(h, stream.get(i));
+            }
+            java.nio.file.Files.write(out.resolve("results-before-the-cut.txt"), results(h));
+            OperatorSnapshotUtil.writeStateHandle(h.snapshot(1, 1), out.resolve("trainer.snapshot").toString());
+        }
+    }
+
+    /**
+     * A trainer state written by the previous release's build (its control state in an older
+     * serializer version, its model, its waiting batches' addresses) is restored by this build, and
+     * the run continues bit for bit: the old build's epochs before the cut and this build's after it
+     * are this build's uninterrupted run. An upgrade with {@code upgradeMode: savepoint} depends on it.
+     */
+    @Test
+    void aTrainerStateOfThePreviousReleaseContinuesExactly(@TempDir Path dir) throws Exception {
+        Path fixture = Path.of("src", "test", "resources", "release-state", PREVIOUS_RELEASE);
+        long waiting = JobSettingDef.WAITING_BATCH_MEMORY_MB.defaultValue().orElseThrow() << 20;
+        List<Object> stream = stream();
+        List<String> uninterrupted;
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                harness(new HashMapStateBackend(), dir.resolve("plain"), null, new StreamReader(stream), waiting)) {
+            h.processElement2(TrainerInputs.runStarted(RUN, spec()), 0);
+            for (Object input : stream) {
+                feed(h, input);
+            }
+            uninterrupted = results(h);
+        }
+        List<String> continued = new ArrayList<>(java.nio.file.Files.readAllLines(fixture.resolve("results-before-the-cut.txt")));
+        OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(fixture.resolve("trainer.snapshot").toString());
+        StreamReader reader = new StreamReader(stream);
+        try (KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> h =
+                harness(new HashMapStateBackend(), dir.resolve("restored"), old, reader, waiting)) {
+            for (int i = RELEASE_CUT; i < stream.size(); i++) {
+                feed(h, stream.get(i));
+            }
+            continued.addAll(results(h));
+        }
+        assertEquals(WAITING, reader.reads, "the batches waiting at the cut are read back by their stored addresses");
+        assertEquals(uninterrupted, continued);
     }
 
     static KeyedTwoInputStreamOperatorTestHarness<String, RunBatch, ControlEvent, TrainerOutput> harness(
