@@ -106,6 +106,25 @@ def load_rows():
         return list(csv.DictReader(f, delimiter="\t"))
 
 
+def seed_summary(rows):
+    """The central setting over its seeds, per rules: mean and spread (min..max) of the accuracy drop."""
+    out = ("Central setting (cosine, 30 epochs, target 0.5, L2, subset) over seeds:\n\n"
+           "| rules | seeds | dense acc (mean) | pruned acc (mean) | drop mean (pts) | drop min..max | t* |\n"
+           "| --- | --- | --- | --- | --- | --- | --- |\n")
+    for rules, prefix in (("reference", "central-s"), ("adaptive", "a-central-s")):
+        group = [r for r in rows if r["id"].startswith(prefix) and not r["id"].endswith("-full")]
+        if not group:
+            continue
+        drops = [float(r["drop_pts"]) for r in group]
+        mean = lambda xs: sum(xs) / len(xs)
+        out += (f"| {rules} | {', '.join(r['seed'] for r in group)} "
+                f"| {mean([float(r['dense_acc']) for r in group]):.2f} "
+                f"| {mean([float(r['pruned_acc']) for r in group]):.2f} | {mean(drops):.2f} "
+                f"| {min(drops):.2f}..{max(drops):.2f} "
+                f"| {', '.join(r['t_star'] + ' ' + r['t_star_reason'] for r in group)} |\n")
+    return out
+
+
 def write_table(rows):
     head = ("| id | rules | schedule | epochs | target | saliency | seed | data | dense acc | pruned acc | drop (pts) "
             "| t* (reason) | t_sl-start | drop at surgery (pts) | FLOPs cut | channel multiple | params (M) "
@@ -115,6 +134,7 @@ def write_table(rows):
                    f"| {r['t_star']} ({r['t_star_reason']}) | {r['t_sl_start']} | {r.get('surgery_drop_pts') or '-'} "
                    f"| {r['flops_reduction']} | {r.get('channel_multiple') or 1} "
                    f"| {r['params_m']} | {r['wall_ratio']} |\n" for r in rows)
+    body += "\n" + seed_summary(rows)
     machines = sorted({r["machine"] for r in rows})
     text = open(STUDY).read() if os.path.exists(STUDY) else "# Study\n\n<!-- rows -->\n<!-- end of rows -->\n"
     start, end = text.index("<!-- rows -->"), text.index("<!-- end of rows -->")
